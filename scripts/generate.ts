@@ -1,0 +1,6 @@
+/** Regenerates the committed, generated files: `npm run generate`. Tests fail when they drift. */
+import { writeFile } from 'node:fs/promises'
+import { PROVIDER_SCHEMA_PATH, providerJsonSchema } from '../src/model/json-schema.ts'
+
+await writeFile(PROVIDER_SCHEMA_PATH, providerJsonSchema())
+process.stdout.write(`wrote ${PROVIDER_SCHEMA_PATH}\n`)

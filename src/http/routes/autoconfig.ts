@@ -1,0 +1,79 @@
+/**
+ * Mozilla autoconfig routes. Thunderbird asks, in order (comm-central FetchConfig.sys.mjs):
+ *   https://autoconfig.<domain>/mail/config-v1.1.xml?emailaddress=<addr>
+ *   https://<domain>/.well-known/autoconfig/mail/config-v1.1.xml?emailaddress=<addr>
+ *   <mailnews.auto_config_url>/<domain>             (the ISPDB form, served here as /v1.1/<domain>)
+ * and takes the first 2xx answer, so a domain we do not serve must be a 404, never a 200.
+ * Thunderbird for Android sends no address: the domain then comes from the Host header.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { domainFromHost, normalizeDomain, parseEmailAddress } from '../../email-address.ts'
+import { AppError } from '../../errors.ts'
+import { ifNoneMatchHits } from '../etag.ts'
+import { preparedAutoconfig } from '../prepared-autoconfig.ts'
+
+export const AUTOCONFIG_PATHS = ['/mail/config-v1.1.xml', '/.well-known/autoconfig/mail/config-v1.1.xml'] as const
+export const ISPDB_PATH = '/v1.1/:domain'
+
+export const XML_CONTENT_TYPE = 'application/xml; charset=utf-8'
+/** Settings change rarely; an hour matches the ISPDB's own `ExpiresDefault "access plus 1 hour"`. */
+export const AUTOCONFIG_CACHE_CONTROL = 'public, max-age=3600'
+/** A domain may be added soon after a client asked; keep negative answers short. */
+export const NOT_FOUND_CACHE_CONTROL = 'public, max-age=300'
+
+const autoconfigQuery = z.object({
+  emailaddress: z.string().optional().describe('The address being set up, e.g. alice@example.com. Without it the domain comes from the Host header (autoconfig.example.com serves example.com).'),
+})
+
+/** The domain a request asks about: from `emailaddress` when given, else from the Host header. */
+export function autoconfigDomain (emailaddress: string | undefined, host: string | undefined): string {
+  if (emailaddress !== undefined && emailaddress.trim() !== '') {
+    const address = parseEmailAddress(emailaddress)
+    if (address === undefined) {
+      throw new AppError('INVALID_EMAIL_ADDRESS', 'emailaddress must be an address such as alice@example.com', { parameter: 'emailaddress' })
+    }
+    return address.domain
+  }
+  const domain = domainFromHost(host)
+  if (domain === undefined) {
+    throw new AppError('MISSING_EMAIL_ADDRESS', 'Pass ?emailaddress=alice@example.com, or ask autoconfig.<domain> so the Host header names the domain', { parameter: 'emailaddress' })
+  }
+  return domain
+}
+
+async function serveAutoconfig (app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, domain: string) {
+  const match = await app.providers.lookup(domain)
+  if (match === undefined) {
+    reply.header('cache-control', NOT_FOUND_CACHE_CONTROL)
+    throw new AppError('UNKNOWN_DOMAIN', `No provider serves ${domain}`, { domain })
+  }
+  const doc = preparedAutoconfig(match)
+  reply.header('etag', doc.etag).header('cache-control', AUTOCONFIG_CACHE_CONTROL)
+  if (ifNoneMatchHits(request.headers['if-none-match'], doc.etag)) return reply.code(304).send()
+  return reply.type(XML_CONTENT_TYPE).send(doc.body)
+}
+
+export async function autoconfigRoutes (app: FastifyInstance): Promise<void> {
+  const typed = app.withTypeProvider<ZodTypeProvider>()
+  for (const url of AUTOCONFIG_PATHS) {
+    typed.get(url, {
+      schema: { querystring: autoconfigQuery, tags: ['autoconfig'], summary: 'Mozilla autoconfig (config-v1.1) for an address' },
+    }, async (request, reply) => {
+      return serveAutoconfig(app, request, reply, autoconfigDomain(request.query.emailaddress, request.host))
+    })
+  }
+
+  typed.get(ISPDB_PATH, {
+    schema: {
+      params: z.object({ domain: z.string().describe('The mail domain, e.g. gmail.com') }),
+      tags: ['autoconfig'],
+      summary: 'ISPDB-compatible config for a domain (point mailnews.auto_config_url here)',
+    },
+  }, async (request, reply) => {
+    const domain = normalizeDomain(request.params.domain)
+    if (domain === undefined) throw new AppError('INVALID_DOMAIN', 'The path must end in a domain such as example.com', { parameter: 'domain' })
+    return serveAutoconfig(app, request, reply, domain)
+  })
+}

@@ -1,0 +1,22 @@
+import t from 'tap'
+import { buildCatalog } from '../../src/catalog/load.ts'
+
+const source = (file: string, domains: string[]) => ({
+  file,
+  text: `name: ${file}\ndomains: [${domains.join(', ')}]\nincoming: [{ type: imap, host: imap.example.com }]\noutgoing: [{ host: smtp.example.com }]\n`,
+})
+
+t.test('exact domains win over wildcards; wildcards match any depth below their parent', async (t) => {
+  const loaded = buildCatalog([source('a.yaml', ['example.com', '"*.example.com"']), source('b.yaml', ['special.example.com']), source('c.yaml', ['"*.deep.example.com"'])])
+  if (!loaded.ok) throw new Error('fixture must load')
+  const { catalog } = loaded
+  t.match(catalog.match('example.com'), { provider: { id: 'a' }, matchedBy: 'exact', pattern: 'example.com' })
+  t.match(catalog.match('special.example.com'), { provider: { id: 'b' }, matchedBy: 'exact' })
+  t.match(catalog.match('x.example.com'), { provider: { id: 'a' }, matchedBy: 'wildcard', pattern: '*.example.com', domain: 'x.example.com' })
+  t.match(catalog.match('a.b.example.com'), { provider: { id: 'a' }, matchedBy: 'wildcard' })
+  t.match(catalog.match('x.deep.example.com'), { provider: { id: 'c' }, pattern: '*.deep.example.com' }, 'nearest wildcard wins')
+  t.equal(catalog.match('example.org'), undefined)
+  t.equal(catalog.match('notexample.com'), undefined, 'a suffix is not a subdomain')
+  t.equal(catalog.providers.size, 3)
+  t.equal(catalog.domainCount, 4)
+})

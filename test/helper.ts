@@ -1,0 +1,50 @@
+/** Shared test helpers: build the app on a providers directory, read fixtures, parse XML back. */
+import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { XMLParser } from 'fast-xml-parser'
+import type { FastifyInstance } from 'fastify'
+import { buildApp, type AppOptions } from '../src/app.ts'
+import { loadProviders } from '../src/catalog/load.ts'
+import { ProviderLookup } from '../src/catalog/lookup.ts'
+import { formatProblem } from '../src/catalog/report.ts'
+
+export const BUNDLED_DIR = fileURLToPath(new URL('../providers', import.meta.url))
+export const FIXTURES_DIR = fileURLToPath(new URL('./fixtures', import.meta.url))
+export const VALID_PROVIDERS_DIR = `${FIXTURES_DIR}/providers/valid`
+export const INVALID_PROVIDERS_DIR = `${FIXTURES_DIR}/providers/invalid`
+/** The Thunderbird ISPDB corpus, beside the checkout (never copied into it). */
+export const ISPDB_DIR = fileURLToPath(new URL('../../shared/ispdb', import.meta.url))
+
+interface Teardown { teardown (fn: () => unknown): void }
+
+export async function lookupFor (dir: string): Promise<ProviderLookup> {
+  const loaded = await loadProviders(dir)
+  if (!loaded.ok) throw new Error(loaded.problems.map(formatProblem).join('\n'))
+  return new ProviderLookup(loaded.catalog)
+}
+
+/** An app on the given providers (default: the bundled ones), closed when the test ends. */
+export async function build (t: Teardown, options: Partial<AppOptions> & { providersDir?: string } = {}): Promise<FastifyInstance> {
+  const { providersDir = BUNDLED_DIR, ...rest } = options
+  const app = await buildApp({ lookup: await lookupFor(providersDir), ...rest })
+  t.teardown(() => app.close())
+  await app.ready()
+  return app
+}
+
+export async function fixture (relative: string): Promise<string> {
+  return readFile(`${FIXTURES_DIR}/${relative}`, 'utf8')
+}
+
+/** Parses XML the way a strict client does: attributes kept, values as text, repeated elements as arrays. */
+export function parseXml (xml: string, arrays: readonly string[] = []): any {
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: true,
+    isArray: (name) => arrays.includes(name),
+  })
+  return parser.parse(xml, true)
+}
