@@ -66,6 +66,12 @@ export class CommentTrail {
   }
 }
 
+/** A model validation issue as a note's reason: `path: message`, or `path: missing` for an absent value. */
+export function describeIssue (issue: { path: readonly PropertyKey[], message: string, input?: unknown }): string {
+  const path = issue.path.length === 0 ? '' : `${issue.path.map(String).join('.')}: `
+  return `${path}${issue.input === undefined ? 'missing' : issue.message}`
+}
+
 /** Shortens a value for a note: one line, at most 60 characters. */
 export function quote (value: string): string {
   const line = value.replace(/\s+/g, ' ').trim()

@@ -6,7 +6,7 @@
 import type { z } from 'zod'
 import { providerSchema } from '../model/provider.ts'
 import { DAV_AUTHENTICATION } from '../render/autoconfig.ts'
-import { CommentTrail, ImportLog, quote } from './import-log.ts'
+import { CommentTrail, describeIssue, ImportLog, quote } from './import-log.ts'
 import { attributeOf, type XmlElement } from './read-xml.ts'
 import { checkAttributes, describe, firstOnly, leafText, walkChildren, type Handler } from './walk.ts'
 
@@ -20,9 +20,9 @@ export interface Section {
 
 /** Checks a section against its schema; on failure reports why (and the comments inside it) and returns undefined. */
 function finish (element: XmlElement, value: Record<string, unknown>, schema: z.ZodType, comments: CommentTrail, log: ImportLog): Section | undefined {
-  const result = schema.safeParse(value)
+  const result = schema.safeParse(value, { reportInput: true })
   if (result.success) return { value, comments }
-  const reasons = result.error.issues.map((issue) => `${issue.path.length === 0 ? '' : `${issue.path.join('.')}: `}${issue.message}`).join('; ')
+  const reasons = result.error.issues.map(describeIssue).join('; ')
   log.dropped(element.line, `${describe(element)} not carried over: ${reasons}`)
   for (const comment of comments.placed) log.dropped(element.line, `comment ${quote(comment.text)} inside that element`)
   return undefined

@@ -8,7 +8,7 @@ import {
   type AuthMethod, type IncomingType, type Security,
 } from '../model/provider.ts'
 import { AUTHENTICATION, SOCKET_TYPE } from '../render/autoconfig.ts'
-import { CommentTrail, ImportLog, quote } from './import-log.ts'
+import { CommentTrail, describeIssue, ImportLog, quote } from './import-log.ts'
 import { attributeOf, type XmlElement } from './read-xml.ts'
 import { checkAttributes, describe, firstOnly, leafText, walkChildren, type Handler } from './walk.ts'
 
@@ -294,9 +294,9 @@ export function importServer (element: XmlElement, direction: Direction, log: Im
     ...(pop3 === undefined || Object.keys(pop3).length === 0 ? {} : { pop3 }),
     ...(restriction === undefined ? {} : { restriction }),
   }
-  const checked = (direction === 'incoming' ? incomingServer : outgoingServer).safeParse(server)
+  const checked = (direction === 'incoming' ? incomingServer : outgoingServer).safeParse(server, { reportInput: true })
   if (!checked.success) {
-    const reasons = checked.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')
+    const reasons = checked.error.issues.map(describeIssue).join('; ')
     return notCarriedOver(element, reasons, comments, log)
   }
   return { server, comments }

@@ -8,11 +8,12 @@ import type { PlacedComment, YamlPath } from './import-log.ts'
 /** An XML comment as YAML comment text: blank edge lines dropped, common indentation removed, one space after `#`. */
 export function commentText (xmlComment: string): string {
   const lines = xmlComment.split(/\r?\n/).map((line) => line.replace(/\s+$/, ''))
+  // A comment that opens on the line of `<!--` has no meaningful indentation on that first line.
+  const inline = lines[0]!.trim() !== '' ? [lines.shift()!.trim()] : []
   while (lines.length > 0 && lines[0]!.trim() === '') lines.shift()
   while (lines.length > 0 && lines.at(-1)!.trim() === '') lines.pop()
-  const [first = '', ...rest] = lines
-  const indent = Math.min(...rest.filter((line) => line.trim() !== '').map((line) => /^\s*/.exec(line)![0].length))
-  return [first.trim(), ...rest.map((line) => line.slice(Number.isFinite(indent) ? indent : 0))]
+  const indent = Math.min(...lines.filter((line) => line.trim() !== '').map((line) => /^\s*/.exec(line)![0].length))
+  return [...inline, ...lines.map((line) => line.slice(Number.isFinite(indent) ? indent : 0))]
     .map((line) => line === '' ? '' : ` ${line}`)
     .join('\n')
 }
