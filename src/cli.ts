@@ -9,6 +9,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { loadProviders } from './catalog/load.ts'
 import { formatProblem } from './catalog/report.ts'
 import { BUNDLED_PROVIDERS_DIR } from './config.ts'
+import { runExport } from './ispdb/export-command.ts'
 import { runImport } from './ispdb/import-command.ts'
 import { formatWarning, lintSources } from './lint/lint.ts'
 import { isMainModule } from './main-module.ts'
@@ -22,6 +23,9 @@ const USAGE = `Usage:
   mail-autoconfig import <file-or-dir> [--out dir] [--force]
                                    convert Mozilla autoconfig XML (ISPDB files) into provider files
                                    (default --out: providers); every change is reported as file:line
+  mail-autoconfig export [dir] [--out dir]
+                                   write what /v1.1/<domain> serves as static files <out>/v1.1/<domain>
+                                   (default --out: autoconfig-export), for a static host or CDN
   mail-autoconfig help             show this text
 `
 
@@ -86,6 +90,12 @@ export async function run (argv: string[]): Promise<number> {
         return 2
       }
       return runImport({ input: inputs[0]!, out: values.out, force: values.force }, process.stdout, process.stderr)
+    }
+    case 'export': {
+      const parsed = commandArgs(rest, { out: { type: 'string', default: 'autoconfig-export' } })
+      if (parsed === undefined) return 2
+      const providersDir = parsed.positionals[0] ?? process.env.PROVIDERS_DIR ?? BUNDLED_PROVIDERS_DIR
+      return runExport({ providersDir, out: parsed.values.out }, process.stdout, process.stderr)
     }
     case 'help':
       process.stdout.write(USAGE)
