@@ -3,11 +3,14 @@
  * Tests build it with `app.inject`; only server.ts starts a process and listens.
  */
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import { validatorCompiler } from 'fastify-type-provider-zod'
 import type { ProviderLookup } from './catalog/lookup.ts'
 import { registerErrorHandlers } from './http/error-handler.ts'
+import { openapiPlugin } from './http/plugins/openapi.ts'
 import { providersPlugin } from './http/plugins/providers.ts'
+import { API_PREFIX, apiRoutes } from './http/routes/api.ts'
 import { autoconfigRoutes } from './http/routes/autoconfig.ts'
+import { serializerCompiler } from './http/serializer.ts'
 import { requestSerializers } from './logging.ts'
 
 /** Autodiscover requests are a few hundred bytes; nothing we accept is larger than this. */
@@ -21,6 +24,10 @@ export interface AppOptions {
   logAddresses?: boolean
   /** Trust `X-Forwarded-*` from these proxies (Fastify's trustProxy). */
   trustProxy?: FastifyServerOptions['trustProxy']
+  /** Origins allowed to read /api from a browser (CORS). Default `['*']`: any origin (the data is public). */
+  corsOrigins?: readonly string[]
+  /** This server's public URL (`https://autoconfig.example.com`), for links in answers; else taken from each request. */
+  publicBaseUrl?: string
 }
 
 export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
@@ -39,7 +46,10 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler)
   registerErrorHandlers(app)
 
+  // Before any route: the OpenAPI document is built from the routes registered after it.
+  await app.register(openapiPlugin)
   await app.register(providersPlugin, { lookup: options.lookup })
   await app.register(autoconfigRoutes)
+  await app.register(apiRoutes, { prefix: API_PREFIX, corsOrigins: options.corsOrigins ?? ['*'], publicBaseUrl: options.publicBaseUrl?.replace(/\/+$/, '') })
   return app
 }
