@@ -22,6 +22,7 @@ export const problemSchema = z.looseObject({
   code: z.enum(ERROR_CODES).describe('The permanent error code (src/errors.ts); safe to key on'),
   parameter: z.string().optional().describe('The request parameter that is not valid'),
   domain: z.string().optional().describe('The normalised domain that no provider serves'),
+  retryAfterSeconds: z.int().min(0).optional().describe('With `RATE_LIMITED`: seconds until the client may ask again (also in `Retry-After`)'),
 }).meta({
   id: 'Problem',
   description: 'An error, as `application/problem+json` (RFC 9457). Members beyond these may be added; ignore unknown ones.',
@@ -54,13 +55,17 @@ export function documentResponse (mediaType: string, description: string, header
 /** 304 to a conditional GET whose `If-None-Match` names the current ETag: no body. */
 export const notModifiedResponse = z.null().describe('Not Modified: the `If-None-Match` tag is current; reuse the cached body')
 
+/** Errors every route can answer with: each client's requests are counted (plugins/rate-limit.ts). */
+const EVERY_ROUTE: readonly ErrorCode[] = ['RATE_LIMITED']
+
 /**
  * Response schemas for the errors a route can answer with, grouped by status; each status is described by the
- * codes it carries: `problemResponses('INVALID_DOMAIN', 'UNKNOWN_DOMAIN')` gives a 400 and a 404.
+ * codes it carries: `problemResponses('INVALID_DOMAIN', 'UNKNOWN_DOMAIN')` gives a 400 and a 404 (and the 429
+ * every route has).
  */
 export function problemResponses (...codes: ErrorCode[]): Record<number, ContentResponse<typeof problemSchema>> {
   const byStatus = new Map<number, ErrorCode[]>()
-  for (const code of codes) {
+  for (const code of [...codes, ...EVERY_ROUTE]) {
     const status = ERRORS[code].status
     byStatus.set(status, [...(byStatus.get(status) ?? []), code])
   }

@@ -74,10 +74,17 @@ function davFiller (service: Dav | undefined): Filler<Dav | undefined> {
 }
 
 function webmailFiller (webmail: Provider['webmail']): Filler<Provider['webmail']> {
-  const info = webmail?.loginPageInfo
-  if (webmail === undefined || info === undefined || info.username === undefined || !hasPlaceholder(info.username)) return () => webmail
-  const username = compilePlaceholders(info.username)
-  return (address) => ({ ...webmail, loginPageInfo: { ...info, username: username(address) } })
+  if (webmail === undefined) return () => undefined
+  const { loginPage, loginPageInfo: info } = webmail
+  if (!hasPlaceholder(loginPage) && !hasPlaceholder(info?.url) && !hasPlaceholder(info?.username)) return () => webmail
+  const page = loginPage === undefined ? undefined : compilePlaceholders(loginPage, { url: true })
+  const url = info === undefined ? undefined : compilePlaceholders(info.url, { url: true })
+  const username = info?.username === undefined ? undefined : compilePlaceholders(info.username)
+  return (address) => ({
+    ...webmail,
+    ...(page === undefined ? {} : { loginPage: page(address) }),
+    ...(info === undefined ? {} : { loginPageInfo: { ...info, url: url!(address), ...(username === undefined ? {} : { username: username(address) }) } }),
+  })
 }
 
 export function prepareLookup (provider: Provider): PreparedLookup {

@@ -68,6 +68,25 @@ t.test('servers without templates are shared, not copied', async (t) => {
   t.equal(lookup.webmail, undefined)
 })
 
+t.test('webmail URLs with placeholders are filled, URL-encoded', async (t) => {
+  const minimal = (await providers()).get('minimal')!
+  const hosted: Provider = {
+    ...minimal,
+    webmail: {
+      loginPage: 'https://login.%EMAILDOMAIN%/?user=%EMAILLOCALPART%',
+      loginPageInfo: { url: 'https://login.%EMAILDOMAIN%/form', username: '%EMAILLOCALPART%', waitForRedirectionUrlPrefix: 'https://sso.example/' },
+    },
+  }
+  const lookup = apiLookup(hosted, { address: parseEmailAddress('a&b@customer.example')!, match: { matchedBy: 'exact', pattern: 'customer.example' }, links })
+  t.same(lookup.webmail, {
+    loginPage: 'https://login.customer.example/?user=a%26b',
+    loginPageInfo: { url: 'https://login.customer.example/form', username: 'a&b', waitForRedirectionUrlPrefix: 'https://sso.example/' },
+  })
+  t.equal(hosted.webmail?.loginPage, 'https://login.%EMAILDOMAIN%/?user=%EMAILLOCALPART%', 'the provider keeps its templates')
+  const pageOnly: Provider = { ...minimal, webmail: { loginPage: 'https://%EMAILDOMAIN%/mail' } }
+  t.same(apiLookup(pageOnly, { address: parseEmailAddress('x@y.example')!, match: { matchedBy: 'exact', pattern: 'y.example' }, links }).webmail, { loginPage: 'https://y.example/mail' })
+})
+
 t.test('provider document, summary and reference', async (t) => {
   const all = await providers()
   const example = all.get('example.com')!

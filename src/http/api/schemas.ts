@@ -70,10 +70,11 @@ const providerExtras = {
     instructions: z.array(localizedTextSchema),
   }).optional().describe('A step the user must take before clients may connect, such as enabling IMAP'),
   webmail: z.object({
-    loginPage: url.optional(),
+    loginPage: url.optional().describe('The login page; in a provider document it may contain placeholders such as `%EMAILDOMAIN%`'),
     loginPageInfo: z.object({
-      url,
-      username: z.string().optional(),
+      url: url.describe('The page to fill in; in a provider document it may contain placeholders'),
+      waitForRedirectionUrlPrefix: url.optional().describe('The login first redirects to a central sign-in page; wait until the URL starts with this'),
+      username: z.string().optional().describe('What to type as the user name; a template in a provider document'),
       usernameField: fieldLocator.optional(),
       passwordField: fieldLocator.optional(),
       loginButton: fieldLocator.optional(),
@@ -101,7 +102,7 @@ export const providerSchema = z.object({
     redirectUrl: url.optional().describe('Outlook is sent to this autodiscover server instead'),
     redirectAddr: z.string().optional().describe('Outlook restarts autodiscover with this address'),
   }).optional().describe('How this server answers Outlook autodiscover for this provider'),
-}).meta({ id: 'Provider', description: 'A provider exactly as its file describes it, with defaults applied and placeholders intact' })
+}).meta({ id: 'Provider', description: 'A provider as its file describes it, with defaults applied and placeholders intact (the linter\'s `acceptedWarnings` are left out)' })
 
 export const providerSummarySchema = z.object({
   id: z.string(),

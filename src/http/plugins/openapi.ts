@@ -14,7 +14,7 @@ import { createJsonSchemaTransform } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { conditionalGet } from '../conditional-get.ts'
 import { VERSION } from '../../version.ts'
-import { documentResponse, jsonResponse, notModifiedResponse, type ContentResponse } from '../responses.ts'
+import { documentResponse, jsonResponse, notModifiedResponse, problemResponses, type ContentResponse } from '../responses.ts'
 
 export const DOCS_PREFIX = '/docs'
 export const OPENAPI_JSON_PATH = '/openapi.json'
@@ -110,7 +110,7 @@ async function documentRoutes (app: FastifyInstance): Promise<void> {
     schema: {
       tags: ['meta'],
       summary: 'This OpenAPI document, as JSON',
-      response: { 200: jsonResponse(z.looseObject({ openapi: z.string() }), 'The OpenAPI 3.1 document'), 304: notModifiedResponse },
+      response: { 200: jsonResponse(z.looseObject({ openapi: z.string() }), 'The OpenAPI 3.1 document'), 304: notModifiedResponse, ...problemResponses() },
     },
   }, async (_request, reply) => {
     json ??= JSON.stringify(app.swagger())
@@ -121,7 +121,7 @@ async function documentRoutes (app: FastifyInstance): Promise<void> {
     schema: {
       tags: ['meta'],
       summary: 'This OpenAPI document, as YAML (the committed openapi.yaml)',
-      response: { 200: documentResponse('application/yaml', 'The OpenAPI 3.1 document'), 304: notModifiedResponse },
+      response: { 200: documentResponse('application/yaml', 'The OpenAPI 3.1 document'), 304: notModifiedResponse, ...problemResponses() },
     },
   }, async (_request, reply) => {
     yaml ??= app.swagger({ yaml: true })

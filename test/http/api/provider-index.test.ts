@@ -4,11 +4,14 @@ import { decodeCursor, encodeCursor, providerIndex, ProviderIndex } from '../../
 import type { Provider } from '../../../src/model/provider.ts'
 
 function provider (id: string, name: string, domains: string[], shortName?: string): Provider {
-  const server = { host: `mail.${domains[0]!.replace('*.', '')}`, port: 993, security: 'tls', auth: ['password-cleartext'], username: '%EMAILADDRESS%' } as const
+  const host = `mail.${domains[0]!.replace('*.', '')}`
   return {
-    id, name, domains, ...(shortName === undefined ? {} : { shortName }),
-    incoming: [{ type: 'imap', ...server }],
-    outgoing: [{ type: 'smtp', ...server, port: 465 }],
+    id,
+    name,
+    domains,
+    ...(shortName === undefined ? {} : { shortName }),
+    incoming: [{ type: 'imap', host, port: 993, security: 'tls', auth: ['password-cleartext'], username: '%EMAILADDRESS%' }],
+    outgoing: [{ type: 'smtp', host, port: 465, security: 'tls', auth: ['password-cleartext'], username: '%EMAILADDRESS%' }],
     documentation: [],
   }
 }

@@ -177,6 +177,8 @@ t.test('providers/{id}: the whole provider, placeholders intact', async (t) => {
   t.equal(body.addressBook?.url, 'https://dav.example.com/carddav/%EMAILADDRESS%/')
   t.same(body.autodiscover, { redirectAddr: '%EMAILLOCALPART%@example.net' })
   t.equal(body.webmail?.loginPageInfo?.username, '%EMAILADDRESS%')
+  t.equal(body.webmail?.loginPageInfo?.waitForRedirectionUrlPrefix, 'https://sso.example.com/')
+  t.notOk('acceptedWarnings' in res.json(), 'lint metadata is not part of the API')
 
   const again = await app.inject({ url: '/api/v1/providers/EXAMPLE.COM' })
   t.equal(again.statusCode, 200, 'ids match case-insensitively')
