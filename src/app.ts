@@ -3,14 +3,17 @@
  * Tests build it with `app.inject`; only server.ts starts a process and listens.
  */
 import Fastify, { type FastifyInstance, type FastifyServerOptions, type preHandlerAsyncHookHandler } from 'fastify'
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import { validatorCompiler } from 'fastify-type-provider-zod'
 import type { ProviderLookup } from './catalog/lookup.ts'
 import { clientErrorHandler, frameworkErrorHandler, registerErrorHandlers } from './http/error-handler.ts'
 import { BODY_LIMIT, MAX_PARAM_LENGTH, serverLimitOptions } from './http/limits.ts'
+import { openapiPlugin } from './http/plugins/openapi.ts'
 import { providersPlugin } from './http/plugins/providers.ts'
 import { DEFAULT_RATE_LIMIT, rateLimitPlugin, type RateLimitOptions } from './http/plugins/rate-limit.ts'
 import { securityHeadersPlugin } from './http/plugins/security-headers.ts'
+import { API_PREFIX, apiRoutes } from './http/routes/api.ts'
 import { autoconfigRoutes } from './http/routes/autoconfig.ts'
+import { serializerCompiler } from './http/serializer.ts'
 import { requestSerializers } from './logging.ts'
 
 export { BODY_LIMIT }
@@ -25,6 +28,10 @@ export interface AppOptions {
   trustProxy?: FastifyServerOptions['trustProxy']
   /** Requests per client and window (autodiscover gets a fifth of `max`); false turns limiting off. */
   rateLimit?: RateLimitOptions | false
+  /** Origins allowed to read /api from a browser (CORS). Default `['*']`: any origin (the data is public). */
+  corsOrigins?: readonly string[]
+  /** This server's public URL (`https://autoconfig.example.com`), for links in answers; else taken from each request. */
+  publicBaseUrl?: string
 }
 
 export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
@@ -49,7 +56,10 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   if (rateLimit !== false) await app.register(rateLimitPlugin, rateLimit)
   registerErrorHandlers(app, rateLimit === false ? {} : { notFoundPreHandler: app.rateLimit() as preHandlerAsyncHookHandler })
 
+  // Before any route: the OpenAPI document is built from the routes registered after it.
+  await app.register(openapiPlugin)
   await app.register(providersPlugin, { lookup: options.lookup })
   await app.register(autoconfigRoutes)
+  await app.register(apiRoutes, { prefix: API_PREFIX, corsOrigins: options.corsOrigins ?? ['*'], publicBaseUrl: options.publicBaseUrl?.replace(/\/+$/, '') })
   return app
 }
