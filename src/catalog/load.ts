@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { basename, extname, join } from 'node:path'
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml'
-import { LineCounter, parseDocument } from 'yaml'
+import { LineCounter, parseDocument, type Document } from 'yaml'
 import { providerSchema, type Provider } from '../model/provider.ts'
 import { Catalog } from './catalog.ts'
 import { problemsFromIssues, type Problem } from './report.ts'
@@ -33,6 +33,12 @@ interface ParsedFile {
 }
 
 type ParseResult = { ok: true, value: ParsedFile } | { ok: false, problems: Problem[] }
+
+/** A file read carefully, with its tree and line index for positions (what `check --strict` reports against). */
+export interface CarefullyParsedFile extends ParsedFile {
+  doc: Document
+  lines: LineCounter
+}
 
 /** An anchor (`&a`) or alias (`*a`) token; a false match (`a *b* c` in a text) only costs the careful path. */
 const ANCHOR_OR_ALIAS = /(?:^|[\s[{,])[&*][^\s[\]{},]/m
@@ -65,7 +71,7 @@ export function parseProviderFile (file: string, text: string): ParseResult {
 }
 
 /** The careful path: `yaml`'s Document API, with positions for every problem. */
-export function parseCarefully (file: string, text: string): ParseResult {
+export function parseCarefully (file: string, text: string): { ok: true, value: CarefullyParsedFile } | { ok: false, problems: Problem[] } {
   const lines = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
   if (doc.errors.length > 0) {
@@ -87,7 +93,7 @@ export function parseCarefully (file: string, text: string): ParseResult {
   }
   const parsed = providerSchema.safeParse(data, { reportInput: true })
   if (!parsed.success) return { ok: false, problems: problemsFromIssues(file, doc, lines, parsed.error.issues) }
-  return { ok: true, value: { file, text, provider: { ...parsed.data, id: idOf(file, parsed.data) } } }
+  return { ok: true, value: { file, text, doc, lines, provider: { ...parsed.data, id: idOf(file, parsed.data) } } }
 }
 
 /** Where a path is in a file, read again for just this (clashes are rare; keeping every tree would cost memory). */
@@ -157,7 +163,8 @@ export function buildCatalog (sources: ReadonlyArray<{ file: string, text: strin
   const parsed: ParsedFile[] = []
   for (const { file, text } of sources) {
     const result = parseProviderFile(file, text)
-    if (result.ok) parsed.push(result.value)
+    // Only what the catalog needs is kept: a parse tree per file would cost memory with thousands of files.
+    if (result.ok) parsed.push({ file, text, provider: result.value.provider })
     else problems.push(...result.problems)
   }
   problems.push(...crossFileProblems(parsed))
