@@ -31,6 +31,9 @@ t.test('/readyz follows loading → ready → stopping', async (t) => {
   t.equal(stopping.statusCode, 503)
   t.match(stopping.json(), { code: 'NOT_READY', state: 'stopping', detail: 'The server is shutting down.' })
 
+  t.equal(stopping.headers.connection, 'close', 'answers while stopping close their connection')
+  t.equal(ready.headers.connection, undefined)
+
   readiness.markReady()
   t.equal(readiness.state, 'stopping', 'a stopping server never becomes ready again')
 })
