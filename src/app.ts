@@ -2,21 +2,23 @@
  * Builds the application: compilers, shared decorators, routes and the error handlers, registered explicitly.
  * Tests build it with `app.inject`; only server.ts starts a process and listens.
  */
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type preHandlerAsyncHookHandler } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type { ProviderLookup } from './catalog/lookup.ts'
 import type { CorsOrigins, TrustProxy } from './config.ts'
-import { registerErrorHandlers } from './http/error-handler.ts'
+import { clientErrorHandler, frameworkErrorHandler, registerErrorHandlers } from './http/error-handler.ts'
+import { BODY_LIMIT, MAX_PARAM_LENGTH, serverLimitOptions } from './http/limits.ts'
 import { metricsPlugin } from './http/plugins/metrics.ts'
 import { providersPlugin } from './http/plugins/providers.ts'
+import { DEFAULT_RATE_LIMIT, rateLimitPlugin, type RateLimitOptions } from './http/plugins/rate-limit.ts'
 import { Readiness, readinessPlugin } from './http/plugins/readiness.ts'
+import { securityHeadersPlugin } from './http/plugins/security-headers.ts'
 import { echoRequestId, requestIdOptions } from './http/request-id.ts'
 import { autoconfigRoutes } from './http/routes/autoconfig.ts'
 import { healthRoutes } from './http/routes/health.ts'
 import { createLogger, type LogConfig } from './logging.ts'
 
-/** Autodiscover requests are a few hundred bytes; nothing we accept is larger than this. */
-export const BODY_LIMIT = 64 * 1024
+export { BODY_LIMIT }
 
 export interface AppOptions {
   lookup: ProviderLookup
@@ -30,8 +32,8 @@ export interface AppOptions {
   publicBaseUrl?: string
   /** Origins allowed to call the JSON API from a browser; `'*'` or `['*']` means any. */
   corsOrigins?: CorsOrigins | '*'
-  /** Requests per client address per window, or false for no limit. */
-  rateLimit?: { max: number, timeWindowMs: number } | false
+  /** Requests per client and window (autodiscover gets a fifth of `max`); false turns limiting off. */
+  rateLimit?: RateLimitOptions | false
   /** Serve https directly with this certificate chain and key (PEM). */
   https?: { cert: Buffer, key: Buffer }
   /** Loading → ready → stopping; ready when absent (tests build on an already loaded catalog). */
@@ -53,14 +55,20 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     ...(loggerInstance === undefined ? {} : { loggerInstance }),
     ...(options.https === undefined ? {} : { https: options.https }),
     // Clients vary the case of well-known paths (/Autodiscover/Autodiscover.xml); parameters keep their case.
-    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 512 },
-    bodyLimit: BODY_LIMIT,
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: MAX_PARAM_LENGTH },
+    ...serverLimitOptions,
     trustProxy: trustProxyOption(options.trustProxy ?? false),
     ...requestIdOptions,
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   }) as unknown as FastifyInstance
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
-  registerErrorHandlers(app)
+  // Both before any route: rate limiting attaches itself to routes as they are added.
+  await app.register(securityHeadersPlugin)
+  const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT
+  if (rateLimit !== false) await app.register(rateLimitPlugin, rateLimit)
+  registerErrorHandlers(app, rateLimit === false ? {} : { notFoundPreHandler: app.rateLimit() as preHandlerAsyncHookHandler })
   echoRequestId(app)
 
   await app.register(providersPlugin, { lookup: options.lookup })
