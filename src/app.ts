@@ -3,19 +3,22 @@
  * Tests build it with `app.inject`; only server.ts starts a process and listens.
  */
 import Fastify, { type FastifyInstance, type preHandlerAsyncHookHandler } from 'fastify'
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import { validatorCompiler } from 'fastify-type-provider-zod'
 import type { ProviderLookup } from './catalog/lookup.ts'
-import type { CorsOrigins, TrustProxy } from './config.ts'
+import type { TrustProxy } from './config.ts'
 import { clientErrorHandler, frameworkErrorHandler, registerErrorHandlers } from './http/error-handler.ts'
 import { BODY_LIMIT, MAX_PARAM_LENGTH, serverLimitOptions } from './http/limits.ts'
 import { metricsPlugin } from './http/plugins/metrics.ts'
+import { openapiPlugin } from './http/plugins/openapi.ts'
 import { providersPlugin } from './http/plugins/providers.ts'
 import { DEFAULT_RATE_LIMIT, rateLimitPlugin, type RateLimitOptions } from './http/plugins/rate-limit.ts'
 import { Readiness, readinessPlugin } from './http/plugins/readiness.ts'
 import { securityHeadersPlugin } from './http/plugins/security-headers.ts'
 import { echoRequestId, requestIdOptions } from './http/request-id.ts'
+import { API_PREFIX, apiRoutes } from './http/routes/api.ts'
 import { autoconfigRoutes } from './http/routes/autoconfig.ts'
 import { healthRoutes } from './http/routes/health.ts'
+import { serializerCompiler } from './http/serializer.ts'
 import { createLogger, type LogConfig } from './logging.ts'
 
 export { BODY_LIMIT }
@@ -28,10 +31,10 @@ export interface AppOptions {
   logAddresses?: boolean
   /** Trust `X-Forwarded-*` from these proxies (Fastify's trustProxy). */
   trustProxy?: TrustProxy
-  /** The external base URL clients reach us at (no trailing slash); used in autodiscover v2 answers and API links. */
+  /** This server's public URL (`https://autoconfig.example.com`), for links in answers; else taken from each request. */
   publicBaseUrl?: string
-  /** Origins allowed to call the JSON API from a browser; `'*'` or `['*']` means any. */
-  corsOrigins?: CorsOrigins | '*'
+  /** Origins allowed to read /api from a browser (CORS). Default `['*']`: any origin (the data is public). */
+  corsOrigins?: readonly string[]
   /** Requests per client and window (autodiscover gets a fifth of `max`); false turns limiting off. */
   rateLimit?: RateLimitOptions | false
   /** Serve https directly with this certificate chain and key (PEM). */
@@ -71,10 +74,13 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   registerErrorHandlers(app, rateLimit === false ? {} : { notFoundPreHandler: app.rateLimit() as preHandlerAsyncHookHandler })
   echoRequestId(app)
 
+  // Before any route: the OpenAPI document is built from the routes registered after it.
+  await app.register(openapiPlugin)
   await app.register(providersPlugin, { lookup: options.lookup })
   await app.register(readinessPlugin, { readiness: options.readiness ?? new Readiness('ready') })
   await app.register(metricsPlugin, { lookup: options.lookup, processMetrics: options.processMetrics ?? false })
   await app.register(healthRoutes)
   await app.register(autoconfigRoutes)
+  await app.register(apiRoutes, { prefix: API_PREFIX, corsOrigins: options.corsOrigins ?? ['*'], publicBaseUrl: options.publicBaseUrl?.replace(/\/+$/, '') })
   return app
 }

@@ -16,6 +16,7 @@ export const ERRORS = {
   INVALID_REQUEST_BODY: { status: 400, title: 'The request body could not be read' },
   INVALID_URL: { status: 400, title: 'The request URL is not valid' },
   MALFORMED_REQUEST: { status: 400, title: 'The request is not valid HTTP' },
+  INVALID_CURSOR: { status: 400, title: 'The pagination cursor is not valid; start again without it' },
   UNKNOWN_DOMAIN: { status: 404, title: 'No provider serves this domain' },
   UNKNOWN_PROVIDER: { status: 404, title: 'There is no provider with this id' },
   ROUTE_NOT_FOUND: { status: 404, title: 'There is nothing at this address' },

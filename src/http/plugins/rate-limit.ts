@@ -3,7 +3,8 @@
  * client IP (`request.ip`, so behind a reverse proxy set `trustProxy`, or every client shares the proxy's count).
  * Every route and the not-found answer share one count per client; autodiscover routes, which parse a request
  * body and are what Outlook retries on every start, have their own tighter count. Over the limit a client gets
- * RATE_LIMITED (429, problem+json) with `Retry-After`.
+ * RATE_LIMITED (429, problem+json) with `Retry-After` and the `X-RateLimit-*` headers. Answers under the limit
+ * carry none of them: mail clients do not pace themselves by them, and every header is bytes on the hot path.
  */
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, RouteOptions } from 'fastify'
@@ -50,6 +51,7 @@ export const rateLimitPlugin = fp<RateLimitOptions>(async (app: FastifyInstance,
     global: true,
     max: options.max,
     timeWindow: options.timeWindowMs,
+    addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
     errorResponseBuilder: (_request, context) => new AppError('RATE_LIMITED', retryMessage(context.after), { retryAfterSeconds: Math.ceil(context.ttl / 1000) }),
   })
 }, { fastify: '5.x', name: 'rate-limit-policy' })

@@ -7,12 +7,15 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { ERRORS } from '../../errors.ts'
 import { sendProblem } from '../error-handler.ts'
+import { PROBLEM_MEDIA_TYPE, problemSchema } from '../responses.ts'
 
 export const HEALTH_PATH = '/healthz'
 export const READY_PATH = '/readyz'
 export const METRICS_PATH = '/metrics'
+
+/** What prom-client's registry answers with. */
+const PROMETHEUS_MEDIA_TYPE = 'text/plain; version=0.0.4'
 
 const OPERATIONAL = { operational: true, rateLimit: false } as const
 const TAGS = ['operations']
@@ -20,17 +23,14 @@ const TAGS = ['operations']
 const healthBody = z.object({ status: z.literal('ok') })
 const readyBody = z.object({
   status: z.literal('ready'),
-  providers: z.number().int().describe('Providers in the catalog being served'),
-  domains: z.number().int().describe('Domains and wildcard domains in that catalog'),
+  providers: z.int().min(0).describe('Providers in the catalog being served'),
+  domains: z.int().min(0).describe('Domains and wildcard domains in that catalog'),
 })
-const notReadyBody = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.literal(ERRORS.NOT_READY.status),
-  detail: z.string(),
-  code: z.literal('NOT_READY'),
-  state: z.enum(['loading', 'stopping']),
-})
+/** Operational answers are never cached, so unlike the documents they carry no ETag or Cache-Control. */
+function answer (mediaType: string, schema: z.ZodType, description: string) {
+  return { description, content: { [mediaType]: { schema } } }
+}
+const notReady = answer(PROBLEM_MEDIA_TYPE, problemSchema, '`NOT_READY`: providers are still loading or the server is shutting down; `state` says which (`loading` or `stopping`)')
 
 export async function healthRoutes (app: FastifyInstance): Promise<void> {
   const typed = app.withTypeProvider<ZodTypeProvider>()
@@ -41,7 +41,7 @@ export async function healthRoutes (app: FastifyInstance): Promise<void> {
     schema: {
       tags: TAGS,
       summary: 'Liveness: the process is up and answering',
-      response: { 200: healthBody },
+      response: { 200: answer('application/json', healthBody, 'The process is up') },
     },
   }, async () => ({ status: 'ok' as const }))
 
@@ -51,7 +51,7 @@ export async function healthRoutes (app: FastifyInstance): Promise<void> {
     schema: {
       tags: TAGS,
       summary: 'Readiness: providers are loaded and the server is not shutting down (503 otherwise)',
-      response: { 200: readyBody, 503: notReadyBody },
+      response: { 200: answer('application/json', readyBody, 'Ready for traffic: the size of the catalog being served'), 503: notReady },
     },
   }, async (_request, reply) => {
     const { state } = app.readiness
@@ -69,7 +69,7 @@ export async function healthRoutes (app: FastifyInstance): Promise<void> {
     schema: {
       tags: TAGS,
       summary: 'Prometheus metrics: requests by kind and outcome, latency, catalog size, reloads',
-      response: { 200: z.string().describe('Prometheus text exposition format 0.0.4') },
+      response: { 200: answer(PROMETHEUS_MEDIA_TYPE, z.string(), 'Prometheus text exposition format 0.0.4 (https://prometheus.io/docs/instrumenting/exposition_formats/)') },
     },
   }, async (_request, reply) => {
     const text = await app.metrics.registry.metrics()

@@ -9,13 +9,14 @@ t.test('over the limit a client gets RATE_LIMITED with Retry-After', async (t) =
   for (let i = 1; i <= 3; i++) {
     const res = await app.inject({ url: URL })
     t.equal(res.statusCode, 200)
-    t.equal(res.headers['x-ratelimit-limit'], '3')
-    t.equal(res.headers['x-ratelimit-remaining'], String(3 - i))
+    t.equal(res.headers['x-ratelimit-remaining'], undefined, 'no rate-limit headers under the limit')
   }
   const limited = await app.inject({ url: URL })
   t.equal(limited.statusCode, 429)
   t.equal(limited.headers['content-type'], 'application/problem+json; charset=utf-8')
   t.equal(limited.headers['retry-after'], '60')
+  t.equal(limited.headers['x-ratelimit-limit'], '3')
+  t.equal(limited.headers['x-ratelimit-remaining'], '0')
   t.same(limited.json(), {
     type: 'urn:mail-autoconfig:error:RATE_LIMITED',
     title: 'Too many requests; slow down',
@@ -47,10 +48,11 @@ t.test('not-found answers count too, so probing paths is limited', async (t) => 
 })
 
 t.test('the count starts again after the window', async (t) => {
-  const app = await build(t, { rateLimit: { max: 1, timeWindowMs: 150 } })
+  // A window long enough that two requests fall in it even on a busy machine.
+  const app = await build(t, { rateLimit: { max: 1, timeWindowMs: 1000 } })
   t.equal((await app.inject({ url: URL })).statusCode, 200)
   t.equal((await app.inject({ url: URL })).statusCode, 429)
-  await new Promise((resolve) => setTimeout(resolve, 200))
+  await new Promise((resolve) => setTimeout(resolve, 1050))
   t.equal((await app.inject({ url: URL })).statusCode, 200)
 })
 
@@ -58,15 +60,17 @@ t.test('rateLimit: false turns limiting off', async (t) => {
   const app = await build(t, { rateLimit: false })
   for (let i = 0; i < DEFAULT_RATE_LIMIT.max + 5; i++) {
     const res = await app.inject({ url: URL })
-    if (res.statusCode !== 200 || res.headers['x-ratelimit-limit'] !== undefined) t.fail(`request ${i}: ${res.statusCode}`)
+    if (res.statusCode !== 200) t.fail(`request ${i}: ${res.statusCode}`)
   }
   t.pass(`${DEFAULT_RATE_LIMIT.max + 5} requests served`)
 })
 
 t.test('the default limit applies when none is given', async (t) => {
   const app = await build(t)
-  const res = await app.inject({ url: URL })
-  t.equal(res.headers['x-ratelimit-limit'], String(DEFAULT_RATE_LIMIT.max))
+  let res
+  for (let i = 0; i <= DEFAULT_RATE_LIMIT.max; i++) res = await app.inject({ url: '/nothing', remoteAddress: '198.51.100.7' })
+  t.equal(res?.statusCode, 429)
+  t.equal(res?.headers['x-ratelimit-limit'], String(DEFAULT_RATE_LIMIT.max))
 })
 
 t.test('autodiscover routes get a fifth of the limit', async (t) => {
