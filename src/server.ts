@@ -20,7 +20,7 @@ import { CatalogReloader, type ReloadOutcome } from './catalog/reload.ts'
 import { formatProblem } from './catalog/report.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
 import { Readiness } from './http/plugins/readiness.ts'
-import { warmAutoconfig } from './http/prepared-autoconfig.ts'
+import { warmAutoconfigInBackground } from './http/prepared-autoconfig.ts'
 import { isMainModule } from './main-module.ts'
 
 export interface StartOptions {
@@ -39,9 +39,15 @@ export interface RunningServer {
   stop: () => Promise<void>
 }
 
-/** Everything the answers are made from, prepared before a catalog is swapped in. */
-function prepareCatalog (catalog: Catalog): void {
-  warmAutoconfig(catalog.providers.values())
+/**
+ * Everything the answers are made from, prepared as a catalog is swapped in: in the background, a batch at a
+ * time, since requests render what they need themselves until then (a 10,000-provider catalog would otherwise
+ * take as long again to get ready). Warming stops when a newer catalog replaces this one.
+ */
+function prepareCatalog (app: FastifyInstance, lookup: ProviderLookup, catalog: Catalog): void {
+  // Starts on the next turn of the event loop, after the caller has swapped the catalog in.
+  warmAutoconfigInBackground(catalog.providers.values(), () => lookup.catalog === catalog)
+    .catch((err: unknown) => app.log.error({ err }, 'rendering autoconfig documents ahead failed; requests render their own'))
 }
 
 function readTls (config: Config): { cert: Buffer, key: Buffer } | undefined {
@@ -95,7 +101,7 @@ export async function startServer (config: Config, options: StartOptions = {}): 
   const reloader = new CatalogReloader({
     dir: config.providersDir,
     lookup,
-    prepare: prepareCatalog,
+    prepare: (catalog) => prepareCatalog(app, lookup, catalog),
     onReload: (outcome) => logReload(app, outcome),
     onWatchError: (err) => app.log.error({ err, dir: config.providersDir }, 'cannot watch the providers directory; reload with SIGHUP'),
   })
@@ -143,7 +149,7 @@ export async function startServer (config: Config, options: StartOptions = {}): 
     process.exitCode = 1
     return undefined
   }
-  prepareCatalog(loaded.catalog)
+  prepareCatalog(app, lookup, loaded.catalog)
   lookup.replace(loaded.catalog)
   app.metrics.catalogLoaded()
   readiness.markReady()
