@@ -8,6 +8,7 @@ import type { ProviderLookup } from './catalog/lookup.ts'
 import { registerErrorHandlers } from './http/error-handler.ts'
 import { providersPlugin } from './http/plugins/providers.ts'
 import { autoconfigRoutes } from './http/routes/autoconfig.ts'
+import { autodiscoverRoutes } from './http/routes/autodiscover.ts'
 import { requestSerializers } from './logging.ts'
 
 /** Autodiscover requests are a few hundred bytes; nothing we accept is larger than this. */
@@ -21,6 +22,12 @@ export interface AppOptions {
   logAddresses?: boolean
   /** Trust `X-Forwarded-*` from these proxies (Fastify's trustProxy). */
   trustProxy?: FastifyServerOptions['trustProxy']
+  /**
+   * The public base URL of this service, e.g. `https://autoconfig.example.net`: the autodiscover v2 answer
+   * points here, and a plain-http `GET /autodiscover/autodiscover.xml` is redirected here when it is https.
+   * Unset, it is derived from each request (its protocol, which honours trustProxy, and Host header).
+   */
+  publicBaseUrl?: string
 }
 
 export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
@@ -41,5 +48,6 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(providersPlugin, { lookup: options.lookup })
   await app.register(autoconfigRoutes)
+  await app.register(autodiscoverRoutes, { publicBaseUrl: options.publicBaseUrl })
   return app
 }

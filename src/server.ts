@@ -9,6 +9,7 @@ import { ProviderLookup } from './catalog/lookup.ts'
 import { formatProblem } from './catalog/report.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
 import { warmAutoconfig } from './http/prepared-autoconfig.ts'
+import { warmAutodiscover } from './http/prepared-autodiscover.ts'
 import { isMainModule } from './main-module.ts'
 
 export async function startServer (config: Config): Promise<void> {
@@ -20,6 +21,7 @@ export async function startServer (config: Config): Promise<void> {
     return
   }
   warmAutoconfig(loaded.catalog.providers.values())
+  warmAutodiscover(loaded.catalog.providers.values())
   const app = await buildApp({ lookup: new ProviderLookup(loaded.catalog), logger: { level: config.LOG_LEVEL } })
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err !== undefined) app.log.error({ err }, 'stopping after an error')
