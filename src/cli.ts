@@ -3,16 +3,20 @@
  * The command line: `mail-autoconfig serve` (the default) starts the server; `mail-autoconfig check [dir]`
  * validates provider files exactly as start-up does and exits 1 on any problem.
  */
-import { parseArgs } from 'node:util'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { loadProviders } from './catalog/load.ts'
 import { formatProblem } from './catalog/report.ts'
 import { BUNDLED_PROVIDERS_DIR } from './config.ts'
+import { runImport } from './ispdb/import-command.ts'
 import { isMainModule } from './main-module.ts'
 import { main as serve } from './server.ts'
 
 const USAGE = `Usage:
   mail-autoconfig [serve]          start the server (configured by HOST, PORT, PROVIDERS_DIR, LOG_LEVEL)
   mail-autoconfig check [dir]      validate provider files (default: PROVIDERS_DIR or the bundled providers)
+  mail-autoconfig import <file-or-dir> [--out dir] [--force]
+                                   convert Mozilla autoconfig XML (ISPDB files) into provider files
+                                   (default --out: providers); every change is reported as file:line
   mail-autoconfig help             show this text
 `
 
@@ -27,15 +31,36 @@ export async function check (dir: string, out: NodeJS.WritableStream = process.s
   return 0
 }
 
+/** Parses a command's own arguments; unknown options are a usage error (exit 2), not ignored. */
+function commandArgs<T extends ParseArgsConfig['options']> (args: string[], options: T) {
+  try {
+    return parseArgs({ args, allowPositionals: true, options, strict: true })
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${USAGE}`)
+    return undefined
+  }
+}
+
 export async function run (argv: string[]): Promise<number> {
-  const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false })
-  const [command = 'serve', ...rest] = positionals
+  const at = argv.findIndex((arg) => !arg.startsWith('-'))
+  const command = at === -1 ? 'serve' : argv[at]!
+  const rest = at === -1 ? [] : argv.slice(at + 1)
   switch (command) {
     case 'serve':
       await serve()
       return process.exitCode === undefined ? 0 : Number(process.exitCode)
     case 'check':
       return check(rest[0] ?? process.env.PROVIDERS_DIR ?? BUNDLED_PROVIDERS_DIR)
+    case 'import': {
+      const parsed = commandArgs(rest, { out: { type: 'string', default: 'providers' }, force: { type: 'boolean', default: false } })
+      if (parsed === undefined) return 2
+      const { values, positionals: inputs } = parsed
+      if (inputs.length !== 1) {
+        process.stderr.write(`import takes one file or directory\n${USAGE}`)
+        return 2
+      }
+      return runImport({ input: inputs[0]!, out: values.out, force: values.force }, process.stdout, process.stderr)
+    }
     case 'help':
       process.stdout.write(USAGE)
       return 0

@@ -27,3 +27,17 @@ t.test('check lists every problem with its position and exits 1', async (t) => {
   t.match(lines.at(-1), /^\d+ problem\(s\) in /)
   t.equal(out.text(), '')
 })
+
+t.test('import needs exactly one input and refuses unknown options', async (t) => {
+  const { run } = await import('../src/cli.ts')
+  const stderr = process.stderr.write
+  const written: string[] = []
+  process.stderr.write = ((chunk: string) => { written.push(String(chunk)); return true }) as typeof process.stderr.write
+  try {
+    t.equal(await run(['import']), 2)
+    t.equal(await run(['import', 'a.xml', '--outt', 'x']), 2)
+  } finally {
+    process.stderr.write = stderr
+  }
+  t.match(written.join(''), /import takes one file or directory[\s\S]*Unknown option '--outt'/)
+})

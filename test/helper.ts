@@ -12,8 +12,11 @@ export const BUNDLED_DIR = fileURLToPath(new URL('../providers', import.meta.url
 export const FIXTURES_DIR = fileURLToPath(new URL('./fixtures', import.meta.url))
 export const VALID_PROVIDERS_DIR = `${FIXTURES_DIR}/providers/valid`
 export const INVALID_PROVIDERS_DIR = `${FIXTURES_DIR}/providers/invalid`
-/** The Thunderbird ISPDB corpus, beside the checkout (never copied into it). */
-export const ISPDB_DIR = fileURLToPath(new URL('../../shared/ispdb', import.meta.url))
+/**
+ * The Thunderbird ISPDB corpus, beside the checkout (never copied into it). A checkout elsewhere (a git worktree)
+ * points at it with the ISPDB_DIR environment variable.
+ */
+export const ISPDB_DIR = process.env.ISPDB_DIR ?? fileURLToPath(new URL('../../shared/ispdb', import.meta.url))
 
 interface Teardown { teardown (fn: () => unknown): void }
 

@@ -4,7 +4,9 @@
  */
 import type { Provider } from '../model/provider.ts'
 
-export type MatchKind = 'exact' | 'wildcard'
+/** How a domain found its provider. A resolver that asks DNS (MX) will add its own kind here. */
+export const MATCH_KINDS = ['exact', 'wildcard'] as const
+export type MatchKind = typeof MATCH_KINDS[number]
 
 export interface DomainMatch {
   provider: Provider

@@ -3,8 +3,11 @@
  * code from the catalog (src/errors.ts); anything unexpected is logged and answered as INTERNAL_ERROR without
  * internals. Routes that speak another error format (autodiscover) answer their errors themselves.
  */
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
 import { AppError, ERRORS, PROBLEM_CONTENT_TYPE, problemDocument, type ErrorCode } from '../errors.ts'
+import { NON_HTML_CSP, SECURITY_HEADERS, setSecurityHeaders } from './plugins/security-headers.ts'
 
 /** Fastify's own error codes that are the client's fault, mapped onto our catalog. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -14,6 +17,40 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'INVALID_REQUEST_BODY',
   FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_REQUEST_BODY',
   FST_ERR_RATE_LIMIT: 'RATE_LIMITED',
+}
+
+/**
+ * Fastify's router rejects some URLs before any route or hook runs (bad percent-encoding, an over-long `:param`);
+ * this answers them from the catalog too. Passed to Fastify as `frameworkErrors`.
+ */
+export function frameworkErrorHandler (error: FastifyError, _request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  reply.type(PROBLEM_CONTENT_TYPE)
+  setSecurityHeaders(reply)
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendProblem(reply, 'URL_TOO_LONG', 'A path segment is longer than this server accepts')
+  return sendProblem(reply, 'INVALID_URL', 'The URL path is not validly percent-encoded UTF-8')
+}
+
+/** Node's HTTP parser errors (https://nodejs.org/api/http.html#event-clienterror) that have their own code. */
+const CLIENT_ERROR_CODES: Record<string, ErrorCode> = {
+  ERR_HTTP_REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
+  HPE_HEADER_OVERFLOW: 'HEADERS_TOO_LARGE',
+}
+
+/**
+ * Answers requests Node could not parse or that broke a size or time limit (src/http/limits.ts), before Fastify
+ * ever sees them: a problem document written straight to the socket, which is then closed. Passed to Fastify as
+ * `clientErrorHandler`.
+ */
+export function clientErrorHandler (error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const code = CLIENT_ERROR_CODES[error.code ?? ''] ?? 'MALFORMED_REQUEST'
+  const { status, title } = ERRORS[code]
+  const body = JSON.stringify(problemDocument(code, title))
+  const headers = { 'content-type': PROBLEM_CONTENT_TYPE, 'content-length': Buffer.byteLength(body), connection: 'close', ...SECURITY_HEADERS, 'content-security-policy': NON_HTML_CSP }
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n${body}`)
+  }
+  socket.destroy()
 }
 
 export function sendProblem (reply: FastifyReply, code: ErrorCode, detail: string, extra: Record<string, unknown> = {}): FastifyReply {
@@ -30,7 +67,12 @@ function validationProblem (error: FastifyError): { detail: string, parameter?: 
   return parameter === undefined ? { detail } : { detail, parameter }
 }
 
-export function registerErrorHandlers (app: FastifyInstance): void {
+export interface ErrorHandlerOptions {
+  /** Runs before the not-found answer, e.g. rate limiting, so scanners probing paths are counted too. */
+  notFoundPreHandler?: preHandlerAsyncHookHandler
+}
+
+export function registerErrorHandlers (app: FastifyInstance, options: ErrorHandlerOptions = {}): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof AppError) return sendProblem(reply, error.code, error.message, error.extra)
     if (error.validation !== undefined) {
@@ -48,7 +90,8 @@ export function registerErrorHandlers (app: FastifyInstance): void {
     return sendProblem(reply, 'INTERNAL_ERROR', 'The server failed to answer this request; the error is logged.')
   })
 
-  app.setNotFoundHandler((request, reply) => {
+  const notFoundOptions = options.notFoundPreHandler === undefined ? {} : { preHandler: options.notFoundPreHandler }
+  app.setNotFoundHandler(notFoundOptions, (request, reply) => {
     return sendProblem(reply, 'ROUTE_NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0] ?? ''}`)
   })
 }

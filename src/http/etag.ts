@@ -1,6 +1,6 @@
 /**
  * Entity tags and conditional GET (RFC 9110 §8.8.3, §13.1.2). Tags are strong hashes of the exact bytes served,
- * computed once when a body is prepared, never per request.
+ * computed once when a body is prepared, or of everything a per-request body is made from (`derivedEtag`).
  */
 import { createHash } from 'node:crypto'
 
@@ -17,4 +17,12 @@ export function ifNoneMatchHits (header: string | undefined, etag: string): bool
     if (tag === etag || (tag.startsWith('W/') && tag.slice(2) === etag)) return true
   }
   return false
+}
+
+/**
+ * The tag of a body that is a pure function of `parts` (a prepared tag plus the few values a request varies):
+ * hashing those bytes instead of the whole body keeps the cost of a per-request body's tag small.
+ */
+export function derivedEtag (...parts: string[]): string {
+  return etagOf(parts.join('\0'))
 }

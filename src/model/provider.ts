@@ -13,6 +13,7 @@
  */
 import { domainToASCII } from 'node:url'
 import { z } from 'zod'
+import { WARNING_CODES } from '../lint/codes.ts'
 
 /** How a connection is secured. `tls` is implicit TLS from the first byte (ports 993, 995, 465). */
 export const SECURITIES = ['tls', 'starttls', 'plain'] as const
@@ -104,6 +105,27 @@ export const domainPattern = z.string().transform((value, ctx) => {
 })
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+
+/** Values that stand in for placeholders when a URL template is checked; clients substitute the real ones. */
+const PLACEHOLDER_SAMPLES = {
+  '%EMAILADDRESS%': 'alice@example.com',
+  '%EMAILLOCALPART%': 'alice',
+  '%EMAILDOMAIN%': 'example.com',
+  '%REALNAME%': 'Alice',
+} as const satisfies Record<typeof PLACEHOLDERS[number], string>
+
+/**
+ * An http(s) URL that may contain placeholders, even in the host (`https://login.%EMAILDOMAIN%/`), as webmail
+ * pages of providers that host many domains do. Only the known placeholders are substituted before the URL is
+ * checked: other `%XX%` runs may be percent-encoding (`%AE%E3`), which a URL legitimately contains.
+ */
+const httpUrlTemplate = z.string().superRefine((value, ctx) => {
+  let sample = value
+  for (const [placeholder, stand] of Object.entries(PLACEHOLDER_SAMPLES)) sample = sample.replaceAll(placeholder, stand)
+  if (!httpUrl.safeParse(sample).success) {
+    ctx.addIssue({ code: 'custom', message: 'must be an http:// or https:// URL (placeholders such as %EMAILDOMAIN% allowed)' })
+  }
+})
 
 /** Text in one language; `lang` is an ISO 639 code (`en`, `de`, `pt-BR`), absent when unknown. */
 export const localizedText = z.strictObject({
@@ -202,9 +224,13 @@ export const providerSchema = z.strictObject({
   })).default([]),
   /** Webmail login page, and optionally how to fill it in. */
   webmail: z.strictObject({
-    loginPage: httpUrl.optional(),
+    /** Placeholders allowed, e.g. `https://login.%EMAILDOMAIN%/`. */
+    loginPage: httpUrlTemplate.optional(),
     loginPageInfo: z.strictObject({
-      url: httpUrl,
+      /** Placeholders allowed, as in `loginPage`. */
+      url: httpUrlTemplate,
+      /** Some logins redirect to a central sign-in page first; a client waits until it reaches this prefix. */
+      waitForRedirectionUrlPrefix: httpUrl.optional(),
       username: templateString.optional(),
       usernameField: fieldLocator.optional(),
       passwordField: fieldLocator.optional(),
@@ -222,6 +248,11 @@ export const providerSchema = z.strictObject({
   addressBook: davService.optional(),
   /** CalDAV calendar. */
   calendar: davService.optional(),
+  /**
+   * `check --strict` warnings this provider accepts, each with the reason (code → why). Silences the warning for
+   * this file only; validation (`check`) never depends on it.
+   */
+  acceptedWarnings: z.partialRecord(z.enum(WARNING_CODES), z.string().min(1)).optional(),
   /** Outlook autodiscover behaviour for this provider. */
   autodiscover: z.strictObject({
     /** Send Outlook to another autodiscover server (e.g. Exchange Online) instead of answering here. */

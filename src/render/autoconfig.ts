@@ -128,6 +128,8 @@ export function renderAutoconfig (provider: Provider, context: AutoconfigContext
               ? undefined
               : {
                   [`${ATTR}url`]: webmail.loginPageInfo.url,
+                  // Not in config-v1.1; the ISPDB uses it (t-online.de) for logins that pass a central sign-in page.
+                  [`${ATTR}waitForRedirectionURLPrefix`]: webmail.loginPageInfo.waitForRedirectionUrlPrefix,
                   username: webmail.loginPageInfo.username,
                   usernameField: locator(webmail.loginPageInfo.usernameField),
                   passwordField: locator(webmail.loginPageInfo.passwordField),

@@ -50,3 +50,21 @@ t.test('wildcard domains', async (t) => {
   t.equal(domains(['a.*.example.com']).success, false)
   t.equal(domains(['*']).success, false)
 })
+
+t.test('webmail URLs may carry placeholders, even in the host; other URLs may not', async (t) => {
+  const webmail = (loginPage: string) => providerSchema.safeParse({ ...base, incoming: [{ type: 'imap', host: 'imap.test.example' }], webmail: { loginPage } })
+  t.equal(webmail('https://login.%EMAILDOMAIN%').success, true, 'placeholder as the host (inbox.lv in the ISPDB)')
+  t.equal(webmail('https://app.example.com/login/?domain=%EMAILDOMAIN%').success, true)
+  t.equal(webmail('https://example.com/CEK%E3%81%AE%E3%83').success, true, 'percent-encoding that looks like %AE% is not a placeholder')
+  t.equal(webmail('https://login.%NOPE%').success, false, 'an unknown placeholder leaves no valid host')
+  t.equal(webmail('ftp://login.%EMAILDOMAIN%').success, false)
+  const docs = providerSchema.safeParse({ ...base, incoming: [{ type: 'imap', host: 'imap.test.example' }], documentation: [{ url: 'https://help.%EMAILDOMAIN%/' }] })
+  t.equal(docs.success, false, 'documentation URLs are plain URLs')
+})
+
+t.test('acceptedWarnings names permanent warning codes, each with a reason', async (t) => {
+  const accepted = (value: unknown) => providerSchema.safeParse({ ...base, incoming: [{ type: 'imap', host: 'imap.test.example' }], acceptedWarnings: value })
+  t.same(accepted({ 'plain-connection': 'only reachable inside the campus network' }).data?.acceptedWarnings, { 'plain-connection': 'only reachable inside the campus network' })
+  t.equal(accepted({ 'no-such-warning': 'x' }).success, false, 'a misspelt code is an error, not a silent no-op')
+  t.equal(accepted({ 'plain-connection': '' }).success, false, 'the reason is required')
+})

@@ -62,6 +62,7 @@ t.test('every field of the model comes back out of the document', async (t) => {
     loginPage: { '@_url': 'https://webmail.example.com/' },
     loginPageInfo: {
       '@_url': 'https://webmail.example.com/login',
+      '@_waitForRedirectionURLPrefix': 'https://sso.example.com/',
       username: '%EMAILADDRESS%',
       usernameField: { '@_id': 'user', '@_name': 'username' },
       passwordField: { '@_name': 'password' },

@@ -13,6 +13,7 @@ import { domainFromHost, normalizeDomain, parseEmailAddress } from '../../email-
 import { AppError } from '../../errors.ts'
 import { ifNoneMatchHits } from '../etag.ts'
 import { preparedAutoconfig } from '../prepared-autoconfig.ts'
+import { documentResponse, notModifiedResponse, problemResponses } from '../responses.ts'
 
 export const AUTOCONFIG_PATHS = ['/mail/config-v1.1.xml', '/.well-known/autoconfig/mail/config-v1.1.xml'] as const
 export const ISPDB_PATH = '/v1.1/:domain'
@@ -22,6 +23,8 @@ export const XML_CONTENT_TYPE = 'application/xml; charset=utf-8'
 export const AUTOCONFIG_CACHE_CONTROL = 'public, max-age=3600'
 /** A domain may be added soon after a client asked; keep negative answers short. */
 export const NOT_FOUND_CACHE_CONTROL = 'public, max-age=300'
+
+const autoconfigDocument = () => documentResponse('application/xml', 'The Mozilla clientConfig v1.1 document; placeholders such as %EMAILADDRESS% are left for the client to fill in')
 
 const autoconfigQuery = z.object({
   emailaddress: z.string().optional().describe('The address being set up, e.g. alice@example.com. Without it the domain comes from the Host header (autoconfig.example.com serves example.com).'),
@@ -59,7 +62,16 @@ export async function autoconfigRoutes (app: FastifyInstance): Promise<void> {
   const typed = app.withTypeProvider<ZodTypeProvider>()
   for (const url of AUTOCONFIG_PATHS) {
     typed.get(url, {
-      schema: { querystring: autoconfigQuery, tags: ['autoconfig'], summary: 'Mozilla autoconfig (config-v1.1) for an address' },
+      schema: {
+        querystring: autoconfigQuery,
+        tags: ['autoconfig'],
+        summary: 'Mozilla autoconfig (config-v1.1) for an address',
+        response: {
+          200: autoconfigDocument(),
+          304: notModifiedResponse,
+          ...problemResponses('INVALID_EMAIL_ADDRESS', 'MISSING_EMAIL_ADDRESS', 'INVALID_PARAMETER', 'UNKNOWN_DOMAIN'),
+        },
+      },
     }, async (request, reply) => {
       return serveAutoconfig(app, request, reply, autoconfigDomain(request.query.emailaddress, request.host))
     })
@@ -70,6 +82,11 @@ export async function autoconfigRoutes (app: FastifyInstance): Promise<void> {
       params: z.object({ domain: z.string().describe('The mail domain, e.g. gmail.com') }),
       tags: ['autoconfig'],
       summary: 'ISPDB-compatible config for a domain (point mailnews.auto_config_url here)',
+      response: {
+        200: autoconfigDocument(),
+        304: notModifiedResponse,
+        ...problemResponses('INVALID_DOMAIN', 'UNKNOWN_DOMAIN'),
+      },
     },
   }, async (request, reply) => {
     const domain = normalizeDomain(request.params.domain)

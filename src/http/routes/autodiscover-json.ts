@@ -15,6 +15,7 @@ import { z } from 'zod'
 import { parseEmailAddress } from '../../email-address.ts'
 import { AppError, ERRORS, type ErrorCode } from '../../errors.ts'
 import { publicBaseUrl } from '../public-base-url.ts'
+import { jsonResponse } from '../responses.ts'
 
 export const AUTODISCOVER_JSON_PATH = '/autodiscover/autodiscover.json'
 export const AUTODISCOVER_JSON_V1_PATH = '/autodiscover/autodiscover.json/v1.0/:email'
@@ -22,11 +23,12 @@ const POX_PATH = '/autodiscover/autodiscover.xml'
 const SUPPORTED_PROTOCOL = 'AutodiscoverV1'
 
 /** `ErrorCode` values: Exchange's own `InvalidProtocol`, and names in its style for the rest. */
-const V2_ERROR_CODES = {
+export const V2_ERROR_CODES = {
   INVALID_PROTOCOL: 'InvalidProtocol',
   INVALID_EMAIL_ADDRESS: 'InvalidEmailAddress',
   INVALID_PARAMETER: 'InvalidParameter',
   UNKNOWN_DOMAIN: 'UnknownDomain',
+  RATE_LIMITED: 'TooManyRequests',
   INTERNAL_ERROR: 'InternalError',
 } as const satisfies Partial<Record<ErrorCode, string>>
 type V2ErrorCode = keyof typeof V2_ERROR_CODES
@@ -45,8 +47,17 @@ const v2Answer = z.object({
   Protocol: z.literal(SUPPORTED_PROTOCOL),
   Url: z.string().describe('Where to POST the Outlook autodiscover (POX) request'),
 })
-const v2Error = z.object({ ErrorCode: z.string(), ErrorMessage: z.string() })
-const responses = { 200: v2Answer, 400: v2Error, 404: v2Error }
+const v2Error = z.object({
+  ErrorCode: z.enum(Object.values(V2_ERROR_CODES)).describe('What went wrong: InvalidProtocol as Exchange sends it, or one of ours in its style'),
+  ErrorMessage: z.string().describe('What went wrong with this request, and what to do about it'),
+}).meta({ id: 'AutodiscoverV2Error', description: 'An autodiscover v2 error, in the form Exchange Online uses' })
+const NO_HEADERS = {}
+const responses = {
+  200: jsonResponse(v2Answer, 'AutodiscoverV1: the URL to POST the Outlook autodiscover request to', NO_HEADERS),
+  400: jsonResponse(v2Error, '`InvalidProtocol` for any protocol but AutodiscoverV1 (ActiveSync, EWS, …); `InvalidEmailAddress`; `InvalidParameter` for a repeated parameter or a Host header that is not a host name', NO_HEADERS),
+  404: jsonResponse(v2Error, '`UnknownDomain`: no provider serves the address\'s domain', NO_HEADERS),
+  429: jsonResponse(v2Error, '`TooManyRequests`: too many requests from this client; see `Retry-After`', NO_HEADERS),
+}
 
 /** The echoed protocol keeps only characters a protocol name has (mailcow and Stalwart echo it verbatim). */
 function sanitised (value: string): string {
@@ -55,7 +66,7 @@ function sanitised (value: string): string {
 
 function v2ErrorCode (error: FastifyError): V2ErrorCode {
   if (error instanceof AppError && error.code in V2_ERROR_CODES) return error.code as V2ErrorCode
-  if (error.validation !== undefined) return 'INVALID_PARAMETER'
+  if (error.code === 'FST_ERR_RATE_LIMIT' || error.statusCode === 429) return 'RATE_LIMITED'
   const status = error.statusCode ?? 500
   return status >= 400 && status < 500 ? 'INVALID_PARAMETER' : 'INTERNAL_ERROR'
 }

@@ -14,12 +14,14 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { randomInt } from 'node:crypto'
+import { z } from 'zod'
 import type { DomainMatch } from '../../catalog/catalog.ts'
 import { AppError, ERRORS, type ErrorCode } from '../../errors.ts'
 import { parseAutodiscoverRequest } from '../../parse/autodiscover-request.ts'
 import { renderAutodiscoverError, type AutodiscoverErrorCode } from '../../render/autodiscover-error.ts'
 import { preparedAutodiscover } from '../prepared-autodiscover.ts'
 import { parsePublicBaseUrl } from '../public-base-url.ts'
+import { documentResponse, type HeaderDocs } from '../responses.ts'
 import { autodiscoverJsonRoutes } from './autodiscover-json.ts'
 import { XML_CONTENT_TYPE } from './autoconfig.ts'
 
@@ -34,6 +36,11 @@ export interface AutodiscoverRoutesOptions {
   publicBaseUrl?: string | undefined
 }
 
+const XML_MEDIA_TYPE = 'application/xml'
+const NO_STORE_HEADERS: HeaderDocs = { 'cache-control': { type: 'string', description: '`no-store`: the answer names the user' } }
+const errorDocument = (description: string) => documentResponse(XML_MEDIA_TYPE, `An autodiscover Error document: ${description}`, NO_STORE_HEADERS)
+const RATE_LIMITED_RESPONSE = errorDocument('too many requests from this client (`DebugData` RATE_LIMITED; see `Retry-After`)')
+
 /** The MS-OXDSCLI ErrorCode each catalog error is reported with; client errors not listed are 600. */
 const AUTODISCOVER_ERROR_CODES: Partial<Record<ErrorCode, AutodiscoverErrorCode>> = {
   AUTODISCOVER_INVALID_REQUEST: 600,
@@ -45,6 +52,7 @@ const AUTODISCOVER_ERROR_CODES: Partial<Record<ErrorCode, AutodiscoverErrorCode>
 function catalogCode (error: FastifyError): ErrorCode {
   if (error instanceof AppError) return error.code
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'BODY_TOO_LARGE'
+  if (error.code === 'FST_ERR_RATE_LIMIT' || error.statusCode === 429) return 'RATE_LIMITED'
   const status = error.statusCode ?? 500
   return status >= 400 && status < 500 ? 'INVALID_REQUEST_BODY' : 'INTERNAL_ERROR'
 }
@@ -88,6 +96,13 @@ async function poxRoutes (app: FastifyInstance, options: { publicBaseUrl: string
       description: 'Body: an Autodiscover request (outlook requestschema/2006) naming EMailAddress, any Content-Type, at most 64 KiB. ' +
         'Answers an outlook responseschema/2006a document; a malformed request gets an Error 600 document and an unservable ' +
         'AcceptableResponseSchema (mobilesync) Error 601, both with HTTP 200; an unknown domain is HTTP 404.',
+      response: {
+        200: documentResponse(XML_MEDIA_TYPE, 'The settings (Action settings, one Protocol per server), a redirect (Action redirectUrl or redirectAddr), ' +
+          'or an Error document: ErrorCode 600 for a request that cannot be read or names no usable EMailAddress, 601 for an AcceptableResponseSchema not served here', NO_STORE_HEADERS),
+        404: errorDocument('ErrorCode 500, no provider serves the address\'s domain (`DebugData` UNKNOWN_DOMAIN); Outlook moves on to its next candidate URL'),
+        413: errorDocument('ErrorCode 600, the body is larger than 64 KiB (`DebugData` BODY_TOO_LARGE)'),
+        429: RATE_LIMITED_RESPONSE,
+      },
     },
   }, (request, reply) => {
     const parsed = parseAutodiscoverRequest(request.body)
@@ -109,6 +124,11 @@ async function poxRoutes (app: FastifyInstance, options: { publicBaseUrl: string
       summary: 'Outlook autodiscover over GET: a redirect to the public https URL when reached over http, else an Error 600 document',
       description: 'Outlook\'s http redirect method (MS-OXDISCO §3.1.5.4) GETs http://autodiscover.<domain>/autodiscover/autodiscover.xml ' +
         'looking only for a 302 to an https URL, which it then POSTs to after asking the user.',
+      response: {
+        200: errorDocument('ErrorCode 600; autodiscover requests are POSTed'),
+        302: z.null().describe('Found: `Location` is `<public base URL>/autodiscover/autodiscover.xml`, the https endpoint to POST to'),
+        429: RATE_LIMITED_RESPONSE,
+      },
     },
   }, (request, reply) => {
     // MS-OXDISCO §3.1.5.4: answer the plain-http GET with a 302 to the https endpoint. Only a configured https

@@ -224,6 +224,23 @@ t.test('no request, however malformed, gets a 5xx or a document that is not well
   t.pass('400 damaged requests, each answered below 500 with well-formed XML')
 })
 
+t.test('rate limiting: autodiscover has its own tighter count, answered in its own format', async (t) => {
+  const app = await build(t, { rateLimit: { max: 10, timeWindowMs: 60_000 } })
+  const payload = await outlookRequest()
+  for (let i = 0; i < 2; i++) t.equal((await app.inject({ method: 'POST', url: '/autodiscover/autodiscover.xml', payload })).statusCode, 200)
+  const limited = await app.inject({ method: 'POST', url: '/Autodiscover/Autodiscover.xml', payload })
+  t.equal(limited.statusCode, 429, 'a fifth of 10 per window')
+  t.ok(Number(limited.headers['retry-after']) > 0, 'Retry-After')
+  t.equal(limited.headers['content-type'], 'application/xml; charset=utf-8')
+  t.match(errorOf(limited.body), { ErrorCode: '600', DebugData: 'RATE_LIMITED', Message: /Too many requests/ })
+  const v2 = () => app.inject({ method: 'GET', url: '/autodiscover/autodiscover.json?Email=a@gmail.com&Protocol=AutodiscoverV1' })
+  const answers = [await v2(), await v2(), await v2()]
+  const last = answers[2]!
+  t.same([last.statusCode, last.json().ErrorCode], [429, 'TooManyRequests'], 'the JSON routes answer JSON')
+  t.match(last.json().ErrorMessage, /Too many requests/)
+  t.equal((await app.inject({ method: 'GET', url: '/mail/config-v1.1.xml?emailaddress=a@gmail.com' })).statusCode, 200, 'other routes keep their own count')
+})
+
 t.test('the rest of the app keeps problem+json', async (t) => {
   const app = await build(t)
   const res = await app.inject({ method: 'GET', url: '/mail/config-v1.1.xml?emailaddress=nope' })

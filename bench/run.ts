@@ -1,0 +1,217 @@
+/**
+ * `npm run bench`: the real server against bare Fastify, on 127.0.0.1, both as child processes, with autocannon in
+ * a third process. Builds the project, writes a large catalog (10,000 providers, 50,000 domains) to a temporary
+ * directory and starts the real server twice (bundled providers and large catalog). Every scenario's answer is
+ * probed first, and the bare server answers a fixed body of the same size, status and content type. The targets
+ * run in alternating order, round after round, so drift in the machine's load hits all of them alike; each
+ * figure is the median over the rounds. Prints a table and writes JSON to bench/results/.
+ *
+ * Options: --duration <s> (per run, default 5), --rounds <n> (default 3), --connections <n> (default 50),
+ * --only <scenario name part>, --skip-large.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { writeLargeCatalog } from './large-catalog.ts'
+import type { LoadResult } from './load.ts'
+import { cpuSeconds, LoadGenerator, ROOT, rssBytes, startServer, type RunningServer } from './processes.ts'
+import { P99_TARGET_MS, SCENARIOS, type CatalogKind, type Scenario } from './scenarios.ts'
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '50' },
+    only: { type: 'string' },
+    'skip-large': { type: 'boolean', default: false },
+  },
+})
+const DURATION_S = Number(args.duration)
+const ROUNDS = Number(args.rounds)
+const CONNECTIONS = Number(args.connections)
+
+/** Large-catalog targets (README, "Performance"). */
+const STARTUP_TARGET_MS = 2000
+const RSS_TARGET_BYTES = 200 * 1024 * 1024
+/** Large-catalog req/s at least this share of the bundled catalog's counts as "the same within noise". */
+const SAME_COST_SHARE = 0.9
+
+/**
+ * The real server as operators run it at scale: request logs off (LOG_LEVEL=warn) and rate limiting on, with a
+ * limit far above what the benchmark sends, so its cost is measured without ever answering 429.
+ */
+const REAL_SERVER_ENV = { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000', RATE_LIMIT_WINDOW: '1s', NODE_ENV: 'production' }
+
+interface Probe { status: number, contentType: string, bytes: number }
+
+async function probe (server: RunningServer, scenario: Scenario, catalog: CatalogKind): Promise<Probe> {
+  const first = scenario.requests(catalog)[0]!
+  const res = await fetch(server.url + first.path, { method: scenario.method, headers: first.headers ?? {}, ...(first.body === undefined ? {} : { body: first.body }) })
+  const body = Buffer.from(await res.arrayBuffer())
+  return { status: res.status, contentType: res.headers.get('content-type') ?? 'text/plain', bytes: body.length }
+}
+
+interface Target { key: string, server: RunningServer, scenario: Scenario, catalog: CatalogKind, requests: ReturnType<Scenario['requests']>, method: Scenario['method'] }
+
+function median (values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+function rotate<T> (items: T[], by: number): T[] {
+  const k = by % items.length
+  return [...items.slice(k), ...items.slice(0, k)]
+}
+
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1)
+
+async function main (): Promise<void> {
+  process.stdout.write('building…\n')
+  execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' })
+  const scenarios = SCENARIOS.filter((s) => args.only === undefined || s.name.toLowerCase().includes(args.only.toLowerCase()))
+  const catalogs: CatalogKind[] = args['skip-large'] ? ['bundled'] : ['bundled', 'large']
+
+  const tmp = await mkdtemp(join(tmpdir(), 'mail-autoconfig-bench-'))
+  const servers: RunningServer[] = []
+  const load = new LoadGenerator()
+  try {
+    const real: Partial<Record<CatalogKind, RunningServer>> = {}
+    const startup: Partial<Record<CatalogKind, { ms: number, rssBytes: number }>> = {}
+    for (const catalog of catalogs) {
+      const env: Record<string, string> = { ...REAL_SERVER_ENV }
+      if (catalog === 'large') {
+        const dir = join(tmp, 'providers')
+        process.stdout.write('writing the large catalog…\n')
+        await writeLargeCatalog(dir)
+        env.PROVIDERS_DIR = dir
+      }
+      const server = await startServer(`real (${catalog})`, ['dist/server.js'], env)
+      servers.push(server)
+      real[catalog] = server
+      startup[catalog] = { ms: server.startupMs, rssBytes: await rssBytes(server.pid) }
+    }
+
+    // Probe every scenario; the bare server mirrors each answer's size, status and content type.
+    const available: Array<{ scenario: Scenario, catalog: CatalogKind, probe: Probe }> = []
+    const skipped: Array<{ scenario: string, catalog: CatalogKind, reason: string }> = []
+    for (const scenario of scenarios) {
+      for (const catalog of catalogs) {
+        const p = await probe(real[catalog]!, scenario, catalog)
+        if (p.status === scenario.expectedStatus) available.push({ scenario, catalog, probe: p })
+        else skipped.push({ scenario: scenario.name, catalog, reason: `answers ${p.status}, expected ${scenario.expectedStatus}` })
+      }
+    }
+    const barePath = (i: number) => `/bare/${i}`
+    const bareRoutes = available.map((a, i) => ({ method: a.scenario.method, path: barePath(i), status: a.probe.status, contentType: a.probe.contentType, bytes: a.probe.bytes }))
+    const bare = await startServer('bare fastify', ['--import', 'tsx', 'bench/bare-server.ts'], { BARE_ROUTES: JSON.stringify(bareRoutes) })
+    servers.push(bare)
+
+    const targets: Target[][] = available.map((a, i) => {
+      const requests = a.scenario.requests(a.catalog)
+      return [
+        { key: `${a.scenario.name}|${a.catalog}|real`, server: real[a.catalog]!, scenario: a.scenario, catalog: a.catalog, requests, method: a.scenario.method },
+        { key: `${a.scenario.name}|${a.catalog}|bare`, server: bare, scenario: a.scenario, catalog: a.catalog, requests: requests.map((r) => ({ ...r, path: barePath(i) })), method: a.scenario.method },
+      ]
+    })
+
+    const runOnce = async (target: Target, seconds: number): Promise<LoadResult & { cpuMicrosPerRequest: number }> => {
+      const cpuBefore = await cpuSeconds(target.server.pid)
+      const result = await load.run({ url: target.server.url, method: target.method, requests: target.requests, connections: CONNECTIONS, durationSeconds: seconds })
+      const cpu = await cpuSeconds(target.server.pid) - cpuBefore
+      return { ...result, cpuMicrosPerRequest: (cpu * 1e6) / Math.max(1, result.total) }
+    }
+    process.stdout.write(`warming up ${targets.length * 2} targets…\n`)
+    for (const pair of targets) for (const target of pair) await runOnce(target, 1)
+
+    const results = new Map<string, Array<LoadResult & { cpuMicrosPerRequest: number }>>()
+    for (let round = 0; round < ROUNDS; round++) {
+      process.stdout.write(`round ${round + 1}/${ROUNDS}\n`)
+      // Scenario order and real/bare order both rotate, so neither always runs first or after the same neighbour.
+      for (const pair of rotate(targets, round)) {
+        for (const target of rotate(pair, round)) {
+          const result = await runOnce(target, DURATION_S)
+          results.set(target.key, [...(results.get(target.key) ?? []), result])
+        }
+      }
+    }
+
+    const rssAfter: Partial<Record<CatalogKind, number>> = {}
+    for (const catalog of catalogs) rssAfter[catalog] = await rssBytes(real[catalog]!.pid)
+
+    const summary = (key: string) => {
+      const runs = results.get(key) ?? []
+      return {
+        requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
+        p50Ms: median(runs.map((r) => r.p50Ms)),
+        p99Ms: median(runs.map((r) => r.p99Ms)),
+        cpuMicrosPerRequest: median(runs.map((r) => r.cpuMicrosPerRequest)),
+        unexpected: runs.reduce((n, r) => n + r.errors + r.timeouts + r.statuses['5xx']!, 0),
+        runs,
+      }
+    }
+    const rows = available.map(({ scenario, catalog, probe: p }) => {
+      const realStats = summary(`${scenario.name}|${catalog}|real`)
+      const bareStats = summary(`${scenario.name}|${catalog}|bare`)
+      const ratio = realStats.requestsPerSecond / bareStats.requestsPerSecond
+      const meets = (scenario.target === undefined || ratio >= scenario.target) && realStats.p99Ms < P99_TARGET_MS && realStats.unexpected === 0
+      // The same comparison by CPU time per request, which waiting on a busy machine does not distort.
+      const cpuRatio = bareStats.cpuMicrosPerRequest / realStats.cpuMicrosPerRequest
+      return { scenario: scenario.name, catalog, bodyBytes: p.bytes, status: p.status, target: scenario.target, ratio, cpuRatio, meets, real: realStats, bare: bareStats }
+    })
+
+    const largeChecks = catalogs.includes('large')
+      ? {
+          startupMs: startup.large!.ms,
+          startupMeets: startup.large!.ms < STARTUP_TARGET_MS,
+          rssAfterStartBytes: startup.large!.rssBytes,
+          rssAfterLoadBytes: rssAfter.large!,
+          rssMeets: Math.max(startup.large!.rssBytes, rssAfter.large!) < RSS_TARGET_BYTES,
+          sameCost: rows.filter((r) => r.catalog === 'large').map((large) => {
+            const bundled = rows.find((r) => r.catalog === 'bundled' && r.scenario === large.scenario)
+            const share = bundled === undefined ? undefined : large.ratio / bundled.ratio
+            return { scenario: large.scenario, shareOfBundled: share, meets: share === undefined || share >= SAME_COST_SHARE }
+          }),
+        }
+      : undefined
+
+    // The table.
+    const lines = [
+      `connections ${CONNECTIONS}, ${ROUNDS} rounds × ${DURATION_S} s, medians; ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${mb(totalmem())} MB, node ${process.version}`,
+      '',
+      '| scenario | catalog | body B | real req/s | bare req/s | ratio | target | real p50 ms | real p99 ms | bare p99 ms | CPU µs/req real / bare (ratio) | |',
+      '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+      ...rows.map((r) => `| ${r.scenario} | ${r.catalog} | ${r.bodyBytes} | ${Math.round(r.real.requestsPerSecond)} | ${Math.round(r.bare.requestsPerSecond)} | ${r.ratio.toFixed(2)} | ${r.target === undefined ? '—' : `≥ ${r.target}`} | ${r.real.p50Ms} | ${r.real.p99Ms} | ${r.bare.p99Ms} | ${Math.round(r.real.cpuMicrosPerRequest)} / ${Math.round(r.bare.cpuMicrosPerRequest)} (${r.cpuRatio.toFixed(2)}) | ${r.meets ? 'met' : 'MISSED'}${r.real.unexpected > 0 ? ` (${r.real.unexpected} errors/5xx)` : ''} |`),
+    ]
+    for (const catalog of catalogs) {
+      lines.push('', `${catalog} catalog: start-up ${Math.round(startup[catalog]!.ms)} ms, RSS ${mb(startup[catalog]!.rssBytes)} MB after start, ${mb(rssAfter[catalog]!)} MB after load`)
+    }
+    if (largeChecks !== undefined) {
+      lines.push(`large catalog targets: start-up < ${STARTUP_TARGET_MS} ms ${largeChecks.startupMeets ? 'met' : 'MISSED'}; RSS < ${mb(RSS_TARGET_BYTES)} MB ${largeChecks.rssMeets ? 'met' : 'MISSED'}; ` +
+        `ratio vs bundled ≥ ${SAME_COST_SHARE}: ${largeChecks.sameCost.map((c) => `${c.scenario} ${c.shareOfBundled?.toFixed(2) ?? '—'} ${c.meets ? 'met' : 'MISSED'}`).join(', ')}`)
+    }
+    for (const s of skipped) lines.push(`skipped: ${s.scenario} (${s.catalog}): ${s.reason}`)
+    process.stdout.write(`\n${lines.join('\n')}\n`)
+
+    const file = join(ROOT, 'bench', 'results', `bench-${new Date().toISOString().replaceAll(':', '-')}.json`)
+    await writeFile(file, JSON.stringify({
+      date: new Date().toISOString(),
+      machine: { cores: cpus().length, cpu: cpus()[0]?.model, memoryBytes: totalmem(), node: process.version, loadAverage: loadavg() },
+      settings: { connections: CONNECTIONS, rounds: ROUNDS, durationSeconds: DURATION_S, realServerEnv: REAL_SERVER_ENV },
+      startup,
+      rssAfterLoad: rssAfter,
+      rows,
+      largeChecks,
+      skipped,
+    }, null, 2))
+    process.stdout.write(`\nwritten to ${file}\n`)
+  } finally {
+    load.close()
+    await Promise.all(servers.map((s) => s.stop()))
+    await rm(tmp, { recursive: true, force: true })
+  }
+}
+
+await main()

@@ -1,0 +1,80 @@
+/**
+ * Per-provider work the API does once, not per request. Entries hang off the provider object, so a reloaded
+ * catalog starts afresh and the old entries are collected.
+ *
+ * A lookup is serialized in two halves, each through its part of `lookupSchema`: the members that are the same
+ * for every address (documentation, enable instructions, OAuth2: most of the bytes) once per provider, the rest
+ * per request; the two JSON objects are then joined into one.
+ */
+import type { FastifyReply } from 'fastify'
+import type { Provider } from '../../model/provider.ts'
+import { FIXED_LOOKUP_MEMBERS, prepareLookup, type LookupContext, type PreparedLookup } from '../../render/api.ts'
+import { derivedEtag, etagOf } from '../etag.ts'
+import { compileSerializer, outputJsonSchema } from '../serializer.ts'
+import { VERSION } from '../../version.ts'
+import { lookupSchema } from './schemas.ts'
+
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
+
+export interface PreparedJson {
+  body: string
+  etag: string
+}
+
+interface PreparedLookupJson extends PreparedLookup {
+  /** `fixed`, serialized. */
+  fixedJson: string
+  /** Stands for everything a lookup body is made from except the request's own values (see `lookupJson`). */
+  tag: string
+}
+
+const fixedSchema = lookupSchema.pick(FIXED_LOOKUP_MEMBERS)
+const perAddressSchema = lookupSchema.omit(FIXED_LOOKUP_MEMBERS)
+const serializeFixed = compileSerializer(fixedSchema)
+const serializePerAddress = compileSerializer(perAddressSchema)
+/** The code's part in every lookup body: the release and the exact output format. */
+const LOOKUP_FORMAT = `${VERSION}\0${JSON.stringify(outputJsonSchema(perAddressSchema))}`
+
+const lookups = new WeakMap<Provider, PreparedLookupJson>()
+const documents = new WeakMap<Provider, PreparedJson>()
+
+function preparedLookup (provider: Provider): PreparedLookupJson {
+  let prepared = lookups.get(provider)
+  if (prepared === undefined) {
+    const { fixed, render } = prepareLookup(provider)
+    const fixedJson = serializeFixed(fixed)
+    lookups.set(provider, prepared = { fixed, render, fixedJson, tag: etagOf(`${LOOKUP_FORMAT}\0${fixedJson}\0${JSON.stringify(provider)}`) })
+  }
+  return prepared
+}
+
+/**
+ * The lookup for one address: `{…per address…}` and `{…fixed…}` joined into one object. The body is a pure
+ * function of the provider, the code, the address, how the domain matched and the links' base URL, so its tag is
+ * derived from those instead of hashing the body.
+ */
+export function lookupJson (provider: Provider, context: LookupContext, baseUrl: string): PreparedJson {
+  const { render, fixedJson, tag } = preparedLookup(provider)
+  const perAddress = serializePerAddress(render(context))
+  // Both are non-empty objects (`email` and `documentation` are required), so the join is `{a…,b…}`.
+  return {
+    body: `${perAddress.slice(0, -1)},${fixedJson.slice(1)}`,
+    etag: derivedEtag(tag, context.address.address, context.match.matchedBy, context.match.pattern, baseUrl),
+  }
+}
+
+/** The provider's document, serialized once by `serialize` (the route's response serializer). */
+export function preparedProviderDocument (provider: Provider, serialize: (provider: Provider) => string): PreparedJson {
+  let doc = documents.get(provider)
+  if (doc === undefined) {
+    const body = serialize(provider)
+    documents.set(provider, doc = { body, etag: etagOf(body) })
+  }
+  return doc
+}
+
+/** Sends JSON that was serialized through the route's schema ahead of `send` (which would serialize again). */
+export function sendJson (reply: FastifyReply, body: string, cacheControl: string, etag?: string): FastifyReply {
+  if (etag !== undefined) reply.header('etag', etag)
+  return reply.header('cache-control', cacheControl).type(JSON_CONTENT_TYPE).send(body)
+}

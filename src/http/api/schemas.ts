@@ -1,0 +1,156 @@
+/**
+ * The JSON API's contract: request and response schemas in zod. They validate requests, serialize responses (see
+ * ../serializer.ts) and generate openapi.yaml, so the three cannot disagree. Schemas with an `id` become named
+ * components of the OpenAPI document.
+ *
+ * These describe what the API sends, not what an author writes: every default is applied (ports, security,
+ * auth, username) and only our own vocabulary appears (`tls`, `starttls`, `password-cleartext`, …), the same
+ * words as in provider files (providers/README.md).
+ */
+import { z } from 'zod'
+import { MATCH_KINDS } from '../../catalog/catalog.ts'
+import { AUTH_METHODS, INCOMING_TYPES, OUTGOING_TYPES, SECURITIES } from '../../model/provider.ts'
+
+const url = z.string().describe('An absolute http(s) URL')
+
+export const localizedTextSchema = z.object({
+  text: z.string(),
+  lang: z.string().optional().describe('ISO 639 language code (`en`, `pt-BR`); absent when unknown'),
+}).meta({ id: 'LocalizedText', description: 'Text in one language' })
+
+const security = z.enum(SECURITIES)
+  .describe('`tls`: implicit TLS from the first byte (RFC 8314); `starttls`: plain connection upgraded with STARTTLS before login; `plain`: no encryption')
+const auth = z.array(z.enum(AUTH_METHODS))
+  .describe('Authentication methods in order of preference; use the first one the client supports')
+const port = z.int().min(1).max(65535)
+
+const pop3Options = z.object({
+  leaveMessagesOnServer: z.boolean().optional(),
+  downloadOnBiff: z.boolean().optional(),
+  daysToLeaveMessagesOnServer: z.int().min(0).optional(),
+  checkIntervalMinutes: z.int().min(1).optional().describe('Minimum minutes between checks'),
+}).meta({ id: 'Pop3Options', description: 'How a client should treat a POP3 mailbox' })
+
+export const incomingServerSchema = z.object({
+  type: z.enum(INCOMING_TYPES),
+  host: z.string().describe('Hostname. In a provider document it may contain placeholders such as `mail.%EMAILDOMAIN%`; a lookup fills them in'),
+  port,
+  security,
+  auth,
+  username: z.string().describe('Login name. In a provider document a template such as `%EMAILADDRESS%`; a lookup fills it in for the address (`%REALNAME%` stays literal)'),
+  pop3: pop3Options.optional().describe('Only on `type: pop3`'),
+}).meta({ id: 'IncomingServer', description: 'An IMAP or POP3 server' })
+
+export const outgoingServerSchema = z.object({
+  type: z.enum(OUTGOING_TYPES),
+  host: incomingServerSchema.shape.host,
+  port,
+  security,
+  auth,
+  username: incomingServerSchema.shape.username,
+  restriction: z.literal('client-ip-address').optional().describe('This server only accepts mail from the provider\'s own network'),
+}).meta({ id: 'OutgoingServer', description: 'An SMTP submission server' })
+
+const fieldLocator = z.object({ id: z.string().optional(), name: z.string().optional() })
+
+const davService = z.object({
+  url: url.describe('Collection or service URL; in a provider document it may contain placeholders'),
+  username: incomingServerSchema.shape.username,
+  auth: z.array(z.enum(['http-basic', 'http-digest', 'oauth2'])),
+}).meta({ id: 'DavService', description: 'A CardDAV address book or CalDAV calendar' })
+
+/** Everything about a provider that is not per-domain or per-server: shared by provider documents and lookups. */
+const providerExtras = {
+  documentation: z.array(z.object({
+    url,
+    descriptions: z.array(localizedTextSchema),
+  })).describe('Help pages about these settings'),
+  enable: z.object({
+    url: url.optional().describe('Where the user turns access on'),
+    instructions: z.array(localizedTextSchema),
+  }).optional().describe('A step the user must take before clients may connect, such as enabling IMAP'),
+  webmail: z.object({
+    loginPage: url.optional().describe('The login page; in a provider document it may contain placeholders such as `%EMAILDOMAIN%`'),
+    loginPageInfo: z.object({
+      url: url.describe('The page to fill in; in a provider document it may contain placeholders'),
+      waitForRedirectionUrlPrefix: url.optional().describe('The login first redirects to a central sign-in page; wait until the URL starts with this'),
+      username: z.string().optional().describe('What to type as the user name; a template in a provider document'),
+      usernameField: fieldLocator.optional(),
+      passwordField: fieldLocator.optional(),
+      loginButton: fieldLocator.optional(),
+    }).optional(),
+  }).optional().describe('The webmail login page'),
+  oauth2: z.object({
+    issuer: z.string(),
+    scope: z.string().describe('Space-separated scopes to request'),
+    authUrl: url,
+    tokenUrl: url,
+  }).optional().describe('OAuth2 endpoints, for servers that accept `oauth2`'),
+  addressBook: davService.optional().describe('CardDAV'),
+  calendar: davService.optional().describe('CalDAV'),
+}
+
+export const providerSchema = z.object({
+  id: z.string().describe('Permanent identifier (the provider file name)'),
+  name: z.string(),
+  domains: z.array(z.string()).describe('Domains served: exact (`example.com`) or wildcard (`*.example.com`), as A-labels'),
+  incoming: z.array(incomingServerSchema).describe('In order of preference'),
+  outgoing: z.array(outgoingServerSchema).describe('In order of preference'),
+  shortName: z.string().optional(),
+  ...providerExtras,
+  autodiscover: z.object({
+    redirectUrl: url.optional().describe('Outlook is sent to this autodiscover server instead'),
+    redirectAddr: z.string().optional().describe('Outlook restarts autodiscover with this address'),
+  }).optional().describe('How this server answers Outlook autodiscover for this provider'),
+}).meta({ id: 'Provider', description: 'A provider as its file describes it, with defaults applied and placeholders intact (the linter\'s `acceptedWarnings` are left out)' })
+
+export const providerSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  domains: providerSchema.shape.domains,
+  shortName: z.string().optional(),
+}).meta({ id: 'ProviderSummary', description: 'A provider in a list' })
+
+export const providerPageSchema = z.object({
+  items: z.array(providerSummarySchema).describe('Sorted by id'),
+  nextCursor: z.string().optional().describe('Pass as `cursor` to get the next page; absent on the last page'),
+}).meta({ id: 'ProviderPage', description: 'One page of providers' })
+
+export const matchSchema = z.object({
+  by: z.enum(MATCH_KINDS).describe('`exact`: the domain is listed by the provider; `wildcard`: a `*.parent` entry covers it. More kinds (such as an MX match) may be added: treat an unknown value as a match'),
+  pattern: z.string().describe('The provider\'s `domains` entry that matched'),
+}).meta({ id: 'Match', description: 'How a domain found its provider' })
+
+const providerRef = z.object({
+  id: z.string(),
+  name: z.string(),
+  shortName: z.string().optional(),
+}).meta({ id: 'ProviderRef', description: 'Which provider; its whole document is at `/api/v1/providers/{id}`' })
+
+export const domainSchema = z.object({
+  domain: z.string().describe('The normalised domain: lower-case A-labels, no trailing dot'),
+  match: matchSchema,
+  provider: providerRef,
+}).meta({ id: 'DomainMatch', description: 'Which provider serves a domain' })
+
+export const lookupSchema = z.object({
+  email: z.string().describe('The normalised address: the local part as given, the domain as lower-case A-labels'),
+  domain: domainSchema.shape.domain,
+  match: matchSchema,
+  provider: providerRef,
+  links: z.object({
+    autoconfig: url.describe('This server\'s Mozilla autoconfig document for the address (GET)'),
+    autodiscover: url.describe('This server\'s Outlook autodiscover endpoint (POST the Outlook request naming the address)'),
+  }).describe('Where mail clients get the same settings from this server'),
+  incoming: z.array(incomingServerSchema).describe('In order of preference, with hosts and usernames filled in'),
+  outgoing: z.array(outgoingServerSchema).describe('In order of preference, with hosts and usernames filled in'),
+  ...providerExtras,
+}).meta({ id: 'Lookup', description: 'The settings for one address, ready to show or to configure a client with' })
+
+export type ApiProvider = z.output<typeof providerSchema>
+export type ApiProviderSummary = z.output<typeof providerSummarySchema>
+export type ApiProviderPage = z.output<typeof providerPageSchema>
+export type ApiDomain = z.output<typeof domainSchema>
+export type ApiLookup = z.output<typeof lookupSchema>
+export type ApiIncomingServer = z.output<typeof incomingServerSchema>
+export type ApiOutgoingServer = z.output<typeof outgoingServerSchema>

@@ -1,0 +1,26 @@
+/**
+ * Conditional GET for JSON routes (RFC 9110 §13.1.2): an `onSend` hook that tags every successful GET/HEAD answer
+ * with a strong ETag of the bytes serialized through the route's schema, and answers 304 when `If-None-Match`
+ * already names it. A route that prepared its body (and tag) ahead sets `ETag` itself; the hook then only
+ * compares. Routes that serve prepared XML (autoconfig) do all of this in the handler and need no hook.
+ */
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
+import { etagOf, ifNoneMatchHits } from './etag.ts'
+
+export function conditionalGet (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: HookHandlerDoneFunction & ((err: Error | null, payload?: unknown) => void)): void {
+  if (reply.statusCode !== 200 || (request.method !== 'GET' && request.method !== 'HEAD') || typeof payload !== 'string') {
+    done(null, payload)
+    return
+  }
+  let etag = reply.getHeader('etag')
+  if (typeof etag !== 'string') {
+    etag = etagOf(payload)
+    reply.header('etag', etag)
+  }
+  if (ifNoneMatchHits(request.headers['if-none-match'], etag)) {
+    reply.code(304).removeHeader('content-type')
+    done(null, null)
+    return
+  }
+  done(null, payload)
+}

@@ -1,0 +1,176 @@
+/**
+ * The JSON API under /api/v1: the same settings the mail clients get, for sign-up pages, helpdesk tools, apps and
+ * scripts. Read-only public data, so any origin may call it from a browser unless the admin narrows that (CORS).
+ * Every answer has an ETag and Cache-Control; `If-None-Match` gets a 304. The contract is ../api/schemas.ts.
+ */
+import cors from '@fastify/cors'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { normalizeDomain, parseEmailAddress, type EmailAddress } from '../../email-address.ts'
+import { AppError } from '../../errors.ts'
+import type { Provider } from '../../model/provider.ts'
+import { apiMatch, apiProvider, providerRef } from '../../render/api.ts'
+import { lookupJson, preparedProviderDocument, sendJson } from '../api/prepared.ts'
+import { decodeCursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, providerIndex } from '../api/provider-index.ts'
+import { domainSchema, lookupSchema, providerPageSchema, providerSchema } from '../api/schemas.ts'
+import { conditionalGet } from '../conditional-get.ts'
+import { jsonResponse, notModifiedResponse, problemResponses } from '../responses.ts'
+import { AUTOCONFIG_PATHS, NOT_FOUND_CACHE_CONTROL } from './autoconfig.ts'
+
+export const API_PREFIX = '/api/v1'
+/** Where Outlook POSTs its request; the lookup links to it. */
+export const AUTODISCOVER_PATH = '/autodiscover/autodiscover.xml'
+/** Provider data changes with a reload; five minutes, then a cheap revalidation with the ETag. */
+export const API_CACHE_CONTROL = 'public, max-age=300'
+
+export interface ApiOptions {
+  /** Origins allowed to read the API from a browser; `*` among them allows any. */
+  corsOrigins: readonly string[]
+  /** This server's public URL, without a trailing slash; derived from each request when unset. */
+  publicBaseUrl?: string | undefined
+}
+
+/** A Host (or X-Forwarded-Host) value fit to put in a URL: a name or address and an optional port. */
+const HOST_RE = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i
+
+const emailQuery = z.object({
+  email: z.string({ error: (issue) => issue.input === undefined ? 'is required, e.g. ?email=alice@example.com' : 'must be given once' })
+    .describe('The address to look up, e.g. alice@example.com; the domain may be upper-case or internationalised'),
+})
+
+const listQuery = z.object({
+  domain: z.string({ error: 'must be given once' }).optional()
+    .describe('Only the provider serving this domain (exact or wildcard match); an unknown domain gives an empty list'),
+  q: z.string({ error: 'must be given once' }).max(MAX_QUERY_LENGTH).optional()
+    .describe('Case-insensitive text that occurs in the id, a name or a domain (A-label or Unicode)'),
+  limit: z.coerce.number({ error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` }).int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE)
+    .describe('Providers per page'),
+  cursor: z.string({ error: 'must be given once' }).optional()
+    .describe('`nextCursor` of the previous page'),
+})
+
+function requireDomain (value: string, parameter: string): string {
+  const domain = normalizeDomain(value)
+  if (domain === undefined) throw new AppError('INVALID_DOMAIN', `${parameter} must be a domain such as example.com`, { parameter })
+  return domain
+}
+
+function unknownDomain (reply: { header (name: string, value: string): unknown }, domain: string): AppError {
+  reply.header('cache-control', NOT_FOUND_CACHE_CONTROL)
+  return new AppError('UNKNOWN_DOMAIN', `No provider serves ${domain}`, { domain })
+}
+
+export async function apiRoutes (app: FastifyInstance, options: ApiOptions): Promise<void> {
+  const anyOrigin = options.corsOrigins.includes('*')
+  await app.register(cors, {
+    origin: anyOrigin ? '*' : [...options.corsOrigins],
+    methods: ['GET', 'HEAD'],
+    exposedHeaders: ['ETag'],
+    // Browsers cache the preflight for this long (Chromium caps it at 2 hours).
+    maxAge: 7200,
+    // A bare OPTIONS is answered like a preflight instead of with a non-problem 400.
+    strictPreflight: false,
+  })
+  app.addHook('onSend', conditionalGet)
+
+  const baseUrlOf = options.publicBaseUrl !== undefined
+    ? () => options.publicBaseUrl!
+    : (request: FastifyRequest) => HOST_RE.test(request.host) ? `${request.protocol}://${request.host}` : ''
+
+  function links (base: string, address: EmailAddress) {
+    return {
+      autoconfig: `${base}${AUTOCONFIG_PATHS[0]}?emailaddress=${encodeURIComponent(address.address)}`,
+      autodiscover: `${base}${AUTODISCOVER_PATH}`,
+    }
+  }
+
+  const typed = app.withTypeProvider<ZodTypeProvider>()
+
+  typed.get('/lookup', {
+    schema: {
+      tags: ['api'],
+      summary: 'Settings for an e-mail address',
+      description: 'The provider serving the address\'s domain, its servers in order of preference with the login name filled in, and the links to this server\'s autoconfig and autodiscover for the address.',
+      querystring: emailQuery,
+      response: {
+        200: jsonResponse(lookupSchema, 'The settings for this address'),
+        304: notModifiedResponse,
+        ...problemResponses('INVALID_EMAIL_ADDRESS', 'INVALID_PARAMETER', 'UNKNOWN_DOMAIN'),
+      },
+    },
+  }, async (request, reply) => {
+    const address = parseEmailAddress(request.query.email)
+    if (address === undefined) throw new AppError('INVALID_EMAIL_ADDRESS', 'email must be an address such as alice@example.com', { parameter: 'email' })
+    const match = await app.providers.lookup(address.domain)
+    if (match === undefined) throw unknownDomain(reply, address.domain)
+    const base = baseUrlOf(request)
+    const { body, etag } = lookupJson(match.provider, { address, match, links: links(base, address) }, base)
+    return sendJson(reply as unknown as FastifyReply, body, API_CACHE_CONTROL, etag)
+  })
+
+  typed.get('/providers', {
+    schema: {
+      tags: ['api'],
+      summary: 'List providers',
+      description: 'Sorted by id, a page at a time: follow `nextCursor` until it is absent.',
+      querystring: listQuery,
+      response: {
+        200: jsonResponse(providerPageSchema, 'One page of providers'),
+        304: notModifiedResponse,
+        ...problemResponses('INVALID_DOMAIN', 'INVALID_CURSOR', 'INVALID_PARAMETER'),
+      },
+    },
+  }, async (request, reply) => {
+    const { domain, q, limit, cursor } = request.query
+    let after: string | undefined
+    if (cursor !== undefined) {
+      after = decodeCursor(cursor)
+      if (after === undefined) throw new AppError('INVALID_CURSOR', 'cursor is not a nextCursor from this API; start again without it', { parameter: 'cursor' })
+    }
+    let providerId: string | null | undefined
+    if (domain !== undefined) providerId = (await app.providers.lookup(requireDomain(domain, 'domain')))?.provider.id ?? null
+    const catalog = app.providers.catalog
+    reply.header('cache-control', API_CACHE_CONTROL)
+    return providerIndex(catalog).page({ providerId, q, after, limit })
+  })
+
+  typed.get('/providers/:id', {
+    schema: {
+      tags: ['api'],
+      summary: 'One provider, as its file describes it',
+      description: 'Every default applied and placeholders such as `%EMAILADDRESS%` intact.',
+      params: z.object({ id: z.string().describe('Provider id, e.g. gmail') }),
+      response: {
+        200: jsonResponse(providerSchema, 'The provider'),
+        304: notModifiedResponse,
+        ...problemResponses('UNKNOWN_PROVIDER'),
+      },
+    },
+  }, async (request, reply) => {
+    const id = request.params.id.toLowerCase()
+    const provider = app.providers.catalog.providers.get(id)
+    if (provider === undefined) throw new AppError('UNKNOWN_PROVIDER', `There is no provider ${JSON.stringify(id)}`, { parameter: 'id' })
+    const doc = preparedProviderDocument(provider, (p: Provider) => reply.getSerializationFunction('200', 'application/json')!(apiProvider(p)))
+    return sendJson(reply as unknown as FastifyReply, doc.body, API_CACHE_CONTROL, doc.etag)
+  })
+
+  typed.get('/domains/:domain', {
+    schema: {
+      tags: ['api'],
+      summary: 'Which provider serves a domain',
+      params: z.object({ domain: z.string().describe('A mail domain, e.g. gmail.com; upper-case and internationalised names are normalised') }),
+      response: {
+        200: jsonResponse(domainSchema, 'The provider and how the domain matched'),
+        304: notModifiedResponse,
+        ...problemResponses('INVALID_DOMAIN', 'UNKNOWN_DOMAIN'),
+      },
+    },
+  }, async (request, reply) => {
+    const domain = requireDomain(request.params.domain, 'domain')
+    const match = await app.providers.lookup(domain)
+    if (match === undefined) throw unknownDomain(reply, domain)
+    reply.header('cache-control', API_CACHE_CONTROL)
+    return { domain, match: apiMatch(match), provider: providerRef(match.provider) }
+  })
+}

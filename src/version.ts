@@ -1,0 +1,4 @@
+/** This package's version (package.json), from both src/ and dist/. */
+import { readFileSync } from 'node:fs'
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version

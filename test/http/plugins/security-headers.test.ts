@@ -1,0 +1,31 @@
+import t from 'tap'
+import { NON_HTML_CSP, SECURITY_HEADERS } from '../../../src/http/plugins/security-headers.ts'
+import { build } from '../../helper.ts'
+
+const EXPECTED = { ...SECURITY_HEADERS, 'content-security-policy': NON_HTML_CSP }
+
+t.test('XML answers, problem documents, 304s and not-found answers all carry the security headers', async (t) => {
+  const app = await build(t, { rateLimit: false })
+  const ok = await app.inject({ url: '/mail/config-v1.1.xml?emailaddress=alice@gmail.com' })
+  const cases = [
+    ['200 XML', ok],
+    ['304', await app.inject({ url: '/v1.1/gmail.com', headers: { 'if-none-match': String(ok.headers.etag) } })],
+    ['HEAD', await app.inject({ method: 'HEAD', url: '/v1.1/gmail.com' })],
+    ['400 problem', await app.inject({ url: '/mail/config-v1.1.xml?emailaddress=nope' })],
+    ['404 route', await app.inject({ url: '/nothing/here' })],
+    ['400 from the router', await app.inject({ url: '/v1.1/%ff' })],
+  ] as const
+  for (const [name, res] of cases) t.match(res.headers, EXPECTED, name)
+  t.equal(cases[1][1].statusCode, 304)
+})
+
+t.test('the policy forbids loading, running and framing anything', async (t) => {
+  t.match(NON_HTML_CSP, /default-src 'none'/)
+  t.match(NON_HTML_CSP, /frame-ancestors 'none'/)
+  t.same(SECURITY_HEADERS, {
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-resource-policy': 'same-origin',
+  })
+})
