@@ -158,21 +158,21 @@ t.test('real client requests are answered by the scanner, identically to the par
 
 t.test('differential: valid requests', async (t) => {
   let scanned = 0
-  fc.assert(fc.property(validRequest, (text) => { if (compare(text) === 'scanned') scanned++ }), { numRuns: 3000 })
+  fc.assert(fc.property(validRequest, (text) => { if (compare(text) === 'scanned') scanned++ }), { numRuns: 2500 })
   // Most generated valid requests are inside the scanner's subset; only repeated fields and schema-less oddities
   // such as `xmlns:` as a prefix send it to the parser.
-  t.ok(scanned > 1000, `the scanner answered ${scanned} of 3000 valid requests`)
+  t.ok(scanned > 1000, `the scanner answered ${scanned} of 2500 valid requests`)
 })
 
 t.test('differential: odd but well-formed requests', async (t) => {
-  fc.assert(fc.property(oddRequest, (text) => { compare(text) }), { numRuns: 3000 })
+  fc.assert(fc.property(oddRequest, (text) => { compare(text) }), { numRuns: 2500 })
   t.pass('the scanner never disagreed with the parser')
 })
 
 t.test('differential: hostile and damaged requests', async (t) => {
   let declined = 0
-  fc.assert(fc.property(hostileRequest, (text) => { if (compare(text) === 'declined') declined++ }), { numRuns: 4000 })
-  t.ok(declined > 1000, `the scanner declined ${declined} of 4000 damaged requests`)
+  fc.assert(fc.property(hostileRequest, (text) => { if (compare(text) === 'declined') declined++ }), { numRuns: 3000 })
+  t.ok(declined > 1000, `the scanner declined ${declined} of 3000 damaged requests`)
 })
 
 t.test('what the scanner declines (each case goes to the general parser)', async (t) => {

@@ -9,6 +9,9 @@ import t from 'tap'
 import { build, fixture } from '../../helper.ts'
 import { assertSafeAnswer, hostileAddress, hostileBody, hostileContentType, hostileHost, hostileQuery, hostileString, RUNS, injectable, safeEncode } from './support.ts'
 
+/** Three properties share the suite's per-property budget, keeping this file as quick as the others. */
+const RUNS_PER_PROPERTY = Math.ceil(RUNS / 3)
+
 const poxPath = fc.constantFrom('/autodiscover/autodiscover.xml', '/Autodiscover/Autodiscover.xml', '/AutoDiscover/AutoDiscover.xml', '/AUTODISCOVER/AUTODISCOVER.XML', '/autodiscover/autodiscover.xml/')
 
 t.test('POX: arbitrary bodies, content types and Host headers', async (t) => {
@@ -27,7 +30,7 @@ t.test('POX: arbitrary bodies, content types and Host headers', async (t) => {
       statuses.add(res.statusCode)
       assertSafeAnswer(res, { ...request, payload: String(body).slice(0, 200) })
     },
-  ), { numRuns: RUNS })
+  ), { numRuns: RUNS_PER_PROPERTY })
   t.ok(statuses.has(200), 'Error documents (HTTP 200) were checked')
 })
 
@@ -46,7 +49,7 @@ t.test('POX: Outlook\'s request with a hostile address, or damaged by hostile fr
       statuses.add(res.statusCode)
       assertSafeAnswer(res, request)
     },
-  ), { numRuns: RUNS })
+  ), { numRuns: RUNS_PER_PROPERTY })
   t.ok(statuses.has(200) && statuses.has(404), `settings, Error documents and unknown domains were all checked (${[...statuses].sort().join(', ')})`)
 })
 
@@ -66,6 +69,6 @@ t.test('v2 JSON: arbitrary query strings, path addresses and Host headers', asyn
       statuses.add(res.statusCode)
       assertSafeAnswer(res, request)
     },
-  ), { numRuns: RUNS })
+  ), { numRuns: RUNS_PER_PROPERTY })
   t.ok(statuses.has(200) && statuses.has(400) && statuses.has(404), `answers, refusals and unknown domains were all checked (${[...statuses].sort().join(', ')})`)
 })

@@ -220,8 +220,8 @@ t.test('no request, however malformed, gets a 5xx or a document that is not well
   await fc.assert(fc.asyncProperty(body, async (payload) => {
     const res = await app.inject({ method: 'POST', url: '/autodiscover/autodiscover.xml', payload })
     return res.statusCode < 500 && XMLValidator.validate(res.body) === true
-  }), { numRuns: 400 })
-  t.pass('400 damaged requests, each answered below 500 with well-formed XML')
+  }), { numRuns: 200 })
+  t.pass('200 damaged requests, each answered below 500 with well-formed XML')
 })
 
 t.test('rate limiting: autodiscover has its own tighter count, answered in its own format', async (t) => {
