@@ -1,33 +1,60 @@
 #!/usr/bin/env node
 /**
  * The command line: `mail-autoconfig serve` (the default) starts the server; `mail-autoconfig check [dir]`
- * validates provider files exactly as start-up does and exits 1 on any problem.
+ * validates provider files exactly as start-up does and exits 1 on any problem (`--strict` adds the linter);
+ * `import` and `export` convert between provider files and Mozilla autoconfig XML.
  */
+import { readFile } from 'node:fs/promises'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { loadProviders } from './catalog/load.ts'
 import { formatProblem } from './catalog/report.ts'
 import { BUNDLED_PROVIDERS_DIR } from './config.ts'
+import { runExport } from './ispdb/export-command.ts'
 import { runImport } from './ispdb/import-command.ts'
+import { formatWarning, lintSources } from './lint/lint.ts'
 import { isMainModule } from './main-module.ts'
 import { main as serve } from './server.ts'
 
 const USAGE = `Usage:
   mail-autoconfig [serve]          start the server (configured by HOST, PORT, PROVIDERS_DIR, LOG_LEVEL)
-  mail-autoconfig check [dir]      validate provider files (default: PROVIDERS_DIR or the bundled providers)
+  mail-autoconfig check [dir] [--strict]
+                                   validate provider files (default: PROVIDERS_DIR or the bundled providers);
+                                   --strict also warns as ISPDB reviewers do (see README) and fails on warnings
   mail-autoconfig import <file-or-dir> [--out dir] [--force]
                                    convert Mozilla autoconfig XML (ISPDB files) into provider files
                                    (default --out: providers); every change is reported as file:line
+  mail-autoconfig export [dir] [--out dir]
+                                   write what /v1.1/<domain> serves as static files <out>/v1.1/<domain>
+                                   (default --out: autoconfig-export), for a static host or CDN
   mail-autoconfig help             show this text
 `
 
-export async function check (dir: string, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+export async function check (
+  dir: string,
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WritableStream = process.stderr,
+  options: { strict?: boolean } = {},
+): Promise<number> {
   const loaded = await loadProviders(dir)
   if (!loaded.ok) {
     for (const problem of loaded.problems) err.write(`${formatProblem(problem)}\n`)
     err.write(`${loaded.problems.length} problem(s) in ${dir}\n`)
     return 1
   }
-  out.write(`${dir}: ${loaded.catalog.providers.size} providers, ${loaded.catalog.domainCount} domains, no problems\n`)
+  const summary = `${dir}: ${loaded.catalog.providers.size} providers, ${loaded.catalog.domainCount} domains, no problems`
+  if (options.strict !== true) {
+    out.write(`${summary}\n`)
+    return 0
+  }
+  const sources = await Promise.all(loaded.files.map(async (file) => ({ file, text: await readFile(file, 'utf8') })))
+  const { warnings, accepted } = lintSources(sources)
+  for (const warning of warnings) err.write(`${formatWarning(warning)}\n`)
+  const silenced = accepted === 0 ? '' : ` (${accepted} accepted in acceptedWarnings)`
+  if (warnings.length > 0) {
+    err.write(`${warnings.length} warning(s) in ${dir}${silenced}\n`)
+    return 1
+  }
+  out.write(`${summary}, no warnings${silenced}\n`)
   return 0
 }
 
@@ -49,8 +76,11 @@ export async function run (argv: string[]): Promise<number> {
     case 'serve':
       await serve()
       return process.exitCode === undefined ? 0 : Number(process.exitCode)
-    case 'check':
-      return check(rest[0] ?? process.env.PROVIDERS_DIR ?? BUNDLED_PROVIDERS_DIR)
+    case 'check': {
+      const parsed = commandArgs(rest, { strict: { type: 'boolean', default: false } })
+      if (parsed === undefined) return 2
+      return check(parsed.positionals[0] ?? process.env.PROVIDERS_DIR ?? BUNDLED_PROVIDERS_DIR, process.stdout, process.stderr, { strict: parsed.values.strict })
+    }
     case 'import': {
       const parsed = commandArgs(rest, { out: { type: 'string', default: 'providers' }, force: { type: 'boolean', default: false } })
       if (parsed === undefined) return 2
@@ -60,6 +90,12 @@ export async function run (argv: string[]): Promise<number> {
         return 2
       }
       return runImport({ input: inputs[0]!, out: values.out, force: values.force }, process.stdout, process.stderr)
+    }
+    case 'export': {
+      const parsed = commandArgs(rest, { out: { type: 'string', default: 'autoconfig-export' } })
+      if (parsed === undefined) return 2
+      const providersDir = parsed.positionals[0] ?? process.env.PROVIDERS_DIR ?? BUNDLED_PROVIDERS_DIR
+      return runExport({ providersDir, out: parsed.values.out }, process.stdout, process.stderr)
     }
     case 'help':
       process.stdout.write(USAGE)

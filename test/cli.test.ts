@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream'
 import t from 'tap'
-import { check } from '../src/cli.ts'
-import { BUNDLED_DIR, INVALID_PROVIDERS_DIR } from './helper.ts'
+import { check, run } from '../src/cli.ts'
+import { BUNDLED_DIR, INVALID_PROVIDERS_DIR, LINT_PROVIDERS_DIR } from './helper.ts'
 
 function sink () {
   const chunks: string[] = []
@@ -29,7 +29,6 @@ t.test('check lists every problem with its position and exits 1', async (t) => {
 })
 
 t.test('import needs exactly one input and refuses unknown options', async (t) => {
-  const { run } = await import('../src/cli.ts')
   const stderr = process.stderr.write
   const written: string[] = []
   process.stderr.write = ((chunk: string) => { written.push(String(chunk)); return true }) as typeof process.stderr.write
@@ -40,4 +39,26 @@ t.test('import needs exactly one input and refuses unknown options', async (t) =
     process.stderr.write = stderr
   }
   t.match(written.join(''), /import takes one file or directory[\s\S]*Unknown option '--outt'/)
+})
+
+t.test('check --strict adds the linter: warnings with codes, exit 1; accepted ones are counted', async (t) => {
+  const out = sink()
+  const err = sink()
+  t.equal(await check(LINT_PROVIDERS_DIR, out.stream, err.stream, { strict: true }), 1)
+  t.same(err.text().trim().split('\n'), [
+    `${LINT_PROVIDERS_DIR}/campus.yaml:7:15 incoming.0.security: POP3 server pop.campus-hosting.example:110 has no TLS: the password and the mail cross the network readable; offer tls or starttls (ISPDB reviewers require one of them) [plain-connection]`,
+    `1 warning(s) in ${LINT_PROVIDERS_DIR} (1 accepted in acceptedWarnings)`,
+  ])
+  t.equal(out.text(), '')
+
+  const plain = sink()
+  t.equal(await check(LINT_PROVIDERS_DIR, plain.stream, sink().stream), 0, 'without --strict the same files pass')
+  t.match(plain.text(), /no problems\n$/)
+})
+
+t.test('the bundled providers pass check --strict', async (t) => {
+  const out = sink()
+  const err = sink()
+  t.equal(await check(BUNDLED_DIR, out.stream, err.stream, { strict: true }), 0, err.text())
+  t.match(out.text(), /no problems, no warnings/)
 })

@@ -12,6 +12,8 @@ export const BUNDLED_DIR = fileURLToPath(new URL('../providers', import.meta.url
 export const FIXTURES_DIR = fileURLToPath(new URL('./fixtures', import.meta.url))
 export const VALID_PROVIDERS_DIR = `${FIXTURES_DIR}/providers/valid`
 export const INVALID_PROVIDERS_DIR = `${FIXTURES_DIR}/providers/invalid`
+/** Valid providers that `check --strict` warns about. */
+export const LINT_PROVIDERS_DIR = `${FIXTURES_DIR}/providers/lint`
 /**
  * The Thunderbird ISPDB corpus, beside the checkout (never copied into it). A checkout elsewhere (a git worktree)
  * points at it with the ISPDB_DIR environment variable.

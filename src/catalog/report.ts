@@ -44,6 +44,11 @@ function nodeAt (doc: Document, path: readonly PropertyKey[]): Node | undefined 
   return node
 }
 
+/** Where the value at `path` is written, or the nearest enclosing node when it is not (a default). */
+export function positionAt (doc: Document, lines: LineCounter, path: readonly PropertyKey[]): { line: number, col: number } {
+  return position(lines, nodeAt(doc, path))
+}
+
 function position (lines: LineCounter, node: Node | undefined): { line: number, col: number } {
   const offset = node?.range?.[0] ?? 0
   return lines.linePos(offset)

@@ -57,9 +57,13 @@ export function sendProblem (reply: FastifyReply, code: ErrorCode, detail: strin
   return reply.code(ERRORS[code].status).type(PROBLEM_CONTENT_TYPE).send(problemDocument(code, detail, extra))
 }
 
+/** Fastify's names for the parts of a request, in the words of OpenAPI's `in` (what API users read in openapi.yaml). */
+const PARAMETER_LOCATION: Record<string, string> = { querystring: 'query', params: 'path', headers: 'header', body: 'body' }
+
 function validationProblem (error: FastifyError): { detail: string, parameter?: string } {
   const first = error.validation?.[0]
-  const where = error.validationContext ?? 'request'
+  const context = error.validationContext
+  const where = context === undefined ? 'request' : PARAMETER_LOCATION[context] ?? context
   const path = first?.instancePath?.replace(/^\//, '').replaceAll('/', '.') ?? ''
   const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty
   const parameter = path !== '' ? path : missing

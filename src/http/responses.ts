@@ -15,14 +15,14 @@ export const PROBLEM_MEDIA_TYPE = 'application/problem+json'
 const ERROR_CODES = Object.keys(ERRORS) as [ErrorCode, ...ErrorCode[]]
 
 export const problemSchema = z.looseObject({
-  type: z.string().describe('`urn:mail-autoconfig:error:<code>`; one per code (RFC 9457 §3.1.1)'),
-  title: z.string().describe('A short summary of the kind of problem; the same for every occurrence of a code'),
-  status: z.int().min(400).max(599).describe('The HTTP status code'),
-  detail: z.string().describe('What went wrong with this request, and what to do about it'),
-  code: z.enum(ERROR_CODES).describe('The permanent error code (src/errors.ts); safe to key on'),
-  parameter: z.string().optional().describe('The request parameter that is not valid'),
+  type: z.string().meta({ description: '`urn:mail-autoconfig:error:<code>`; one per code (RFC 9457 §3.1.1)', examples: ['urn:mail-autoconfig:error:INVALID_EMAIL_ADDRESS'] }),
+  title: z.string().meta({ description: 'A short summary of the kind of problem; the same for every occurrence of a code', examples: [ERRORS.INVALID_EMAIL_ADDRESS.title] }),
+  status: z.int().min(400).max(599).meta({ description: 'The HTTP status code', examples: [400] }),
+  detail: z.string().meta({ description: 'What went wrong with this request, and what to do about it', examples: ['email must be an address such as alice@example.com'] }),
+  code: z.enum(ERROR_CODES).meta({ description: 'The permanent error code (src/errors.ts); safe to key on', examples: ['INVALID_EMAIL_ADDRESS'] }),
+  parameter: z.string().optional().meta({ description: 'The request parameter that is not valid', examples: ['email'] }),
   domain: z.string().optional().describe('The normalised domain that no provider serves'),
-  retryAfterSeconds: z.int().min(0).optional().describe('With `RATE_LIMITED`: seconds until the client may ask again (also in `Retry-After`)'),
+  retryAfterSeconds: z.int().min(0).optional().meta({ description: 'With `RATE_LIMITED`: seconds until the client may ask again (also in `Retry-After`)', examples: [30] }),
 }).meta({
   id: 'Problem',
   description: 'An error, as `application/problem+json` (RFC 9457). Members beyond these may be added; ignore unknown ones.',

@@ -22,7 +22,7 @@ const security = z.enum(SECURITIES)
   .describe('`tls`: implicit TLS from the first byte (RFC 8314); `starttls`: plain connection upgraded with STARTTLS before login; `plain`: no encryption')
 const auth = z.array(z.enum(AUTH_METHODS))
   .describe('Authentication methods in order of preference; use the first one the client supports')
-const port = z.int().min(1).max(65535)
+const port = z.int().min(1).max(65535).meta({ examples: [993] })
 
 const pop3Options = z.object({
   leaveMessagesOnServer: z.boolean().optional(),
@@ -33,11 +33,11 @@ const pop3Options = z.object({
 
 export const incomingServerSchema = z.object({
   type: z.enum(INCOMING_TYPES),
-  host: z.string().describe('Hostname. In a provider document it may contain placeholders such as `mail.%EMAILDOMAIN%`; a lookup fills them in'),
+  host: z.string().meta({ description: 'Hostname. In a provider document it may contain placeholders such as `mail.%EMAILDOMAIN%`; a lookup fills them in', examples: ['imap.gmail.com'] }),
   port,
   security,
   auth,
-  username: z.string().describe('Login name. In a provider document a template such as `%EMAILADDRESS%`; a lookup fills it in for the address (`%REALNAME%` stays literal)'),
+  username: z.string().meta({ description: 'Login name. In a provider document a template such as `%EMAILADDRESS%`; a lookup fills it in for the address (`%REALNAME%` stays literal)', examples: ['alice@gmail.com'] }),
   pop3: pop3Options.optional().describe('Only on `type: pop3`'),
 }).meta({ id: 'IncomingServer', description: 'An IMAP or POP3 server' })
 
@@ -91,12 +91,12 @@ const providerExtras = {
 }
 
 export const providerSchema = z.object({
-  id: z.string().describe('Permanent identifier (the provider file name)'),
-  name: z.string(),
-  domains: z.array(z.string()).describe('Domains served: exact (`example.com`) or wildcard (`*.example.com`), as A-labels'),
+  id: z.string().meta({ description: 'Permanent identifier (the provider file name)', examples: ['gmail'] }),
+  name: z.string().meta({ examples: ['Google Mail'] }),
+  domains: z.array(z.string()).meta({ description: 'Domains served: exact (`example.com`) or wildcard (`*.example.com`), as A-labels', examples: [['gmail.com', 'googlemail.com']] }),
   incoming: z.array(incomingServerSchema).describe('In order of preference'),
   outgoing: z.array(outgoingServerSchema).describe('In order of preference'),
-  shortName: z.string().optional(),
+  shortName: z.string().optional().meta({ examples: ['GMail'] }),
   ...providerExtras,
   autodiscover: z.object({
     redirectUrl: url.optional().describe('Outlook is sent to this autodiscover server instead'),
@@ -105,36 +105,36 @@ export const providerSchema = z.object({
 }).meta({ id: 'Provider', description: 'A provider as its file describes it, with defaults applied and placeholders intact (the linter\'s `acceptedWarnings` are left out)' })
 
 export const providerSummarySchema = z.object({
-  id: z.string(),
-  name: z.string(),
+  id: providerSchema.shape.id,
+  name: providerSchema.shape.name,
   domains: providerSchema.shape.domains,
-  shortName: z.string().optional(),
+  shortName: providerSchema.shape.shortName,
 }).meta({ id: 'ProviderSummary', description: 'A provider in a list' })
 
 export const providerPageSchema = z.object({
   items: z.array(providerSummarySchema).describe('Sorted by id'),
-  nextCursor: z.string().optional().describe('Pass as `cursor` to get the next page; absent on the last page'),
+  nextCursor: z.string().optional().meta({ description: 'Pass as `cursor` to get the next page; absent on the last page', examples: ['Z21haWw'] }),
 }).meta({ id: 'ProviderPage', description: 'One page of providers' })
 
 export const matchSchema = z.object({
   by: z.enum(MATCH_KINDS).describe('`exact`: the domain is listed by the provider; `wildcard`: a `*.parent` entry covers it. More kinds (such as an MX match) may be added: treat an unknown value as a match'),
-  pattern: z.string().describe('The provider\'s `domains` entry that matched'),
+  pattern: z.string().meta({ description: 'The provider\'s `domains` entry that matched', examples: ['gmail.com'] }),
 }).meta({ id: 'Match', description: 'How a domain found its provider' })
 
 const providerRef = z.object({
-  id: z.string(),
-  name: z.string(),
-  shortName: z.string().optional(),
+  id: providerSchema.shape.id,
+  name: providerSchema.shape.name,
+  shortName: providerSchema.shape.shortName,
 }).meta({ id: 'ProviderRef', description: 'Which provider; its whole document is at `/api/v1/providers/{id}`' })
 
 export const domainSchema = z.object({
-  domain: z.string().describe('The normalised domain: lower-case A-labels, no trailing dot'),
+  domain: z.string().meta({ description: 'The normalised domain: lower-case A-labels, no trailing dot', examples: ['gmail.com'] }),
   match: matchSchema,
   provider: providerRef,
 }).meta({ id: 'DomainMatch', description: 'Which provider serves a domain' })
 
 export const lookupSchema = z.object({
-  email: z.string().describe('The normalised address: the local part as given, the domain as lower-case A-labels'),
+  email: z.string().meta({ description: 'The normalised address: the local part as given, the domain as lower-case A-labels', examples: ['alice@gmail.com'] }),
   domain: domainSchema.shape.domain,
   match: matchSchema,
   provider: providerRef,

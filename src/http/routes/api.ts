@@ -36,7 +36,7 @@ const HOST_RE = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i
 
 const emailQuery = z.object({
   email: z.string({ error: (issue) => issue.input === undefined ? 'is required, e.g. ?email=alice@example.com' : 'must be given once' })
-    .describe('The address to look up, e.g. alice@example.com; the domain may be upper-case or internationalised'),
+    .meta({ description: 'The address to look up; the domain may be upper-case or internationalised', examples: ['alice@gmail.com'] }),
 })
 
 const listQuery = z.object({
@@ -140,7 +140,7 @@ export async function apiRoutes (app: FastifyInstance, options: ApiOptions): Pro
       tags: ['api'],
       summary: 'One provider, as its file describes it',
       description: 'Every default applied and placeholders such as `%EMAILADDRESS%` intact.',
-      params: z.object({ id: z.string().describe('Provider id, e.g. gmail') }),
+      params: z.object({ id: z.string().meta({ description: 'Provider id', examples: ['gmail'] }) }),
       response: {
         200: jsonResponse(providerSchema, 'The provider'),
         304: notModifiedResponse,
@@ -159,7 +159,7 @@ export async function apiRoutes (app: FastifyInstance, options: ApiOptions): Pro
     schema: {
       tags: ['api'],
       summary: 'Which provider serves a domain',
-      params: z.object({ domain: z.string().describe('A mail domain, e.g. gmail.com; upper-case and internationalised names are normalised') }),
+      params: z.object({ domain: z.string().meta({ description: 'A mail domain; upper-case and internationalised names are normalised', examples: ['gmail.com'] }) }),
       response: {
         200: jsonResponse(domainSchema, 'The provider and how the domain matched'),
         304: notModifiedResponse,

@@ -80,7 +80,7 @@ t.test('lookup: upper-case, IDN and wildcard domains', async (t) => {
 t.test('lookup errors are problem documents naming the parameter', async (t) => {
   const app = await build(t)
   const cases: Array<[string, number, string, Record<string, unknown>]> = [
-    ['/api/v1/lookup', 400, 'INVALID_PARAMETER', { parameter: 'email', detail: 'querystring parameter "email": is required, e.g. ?email=alice@example.com' }],
+    ['/api/v1/lookup', 400, 'INVALID_PARAMETER', { parameter: 'email', detail: 'query parameter "email": is required, e.g. ?email=alice@example.com' }],
     ['/api/v1/lookup?email=a@gmail.com&email=b@gmail.com', 400, 'INVALID_PARAMETER', { parameter: 'email' }],
     ['/api/v1/lookup?email=', 400, 'INVALID_EMAIL_ADDRESS', { parameter: 'email' }],
     ['/api/v1/lookup?email=alice', 400, 'INVALID_EMAIL_ADDRESS', { parameter: 'email' }],
@@ -155,6 +155,7 @@ t.test('providers: bad parameters are 400 naming the parameter', async (t) => {
     t.match(problemSchema.parse(res.json()), { code, parameter }, query)
   }
   t.equal((await app.inject({ url: '/api/v1/providers?limit=100' })).statusCode, 200, 'the largest page size')
+  t.equal((await app.inject({ url: '/api/v1/providers?limit=0' })).json().detail, 'query parameter "limit": must be a whole number from 1 to 100')
 })
 
 t.test('providers/{id}: the whole provider, placeholders intact', async (t) => {
