@@ -14,6 +14,5 @@ for (const route of routes) {
   const body = Buffer.alloc(route.bytes, 'x')
   app.route({ method: route.method, url: route.path, handler: (_request, reply) => reply.code(route.status).type(route.contentType).send(body) })
 }
-const address = await app.listen({ host: '127.0.0.1', port: 0 })
-process.stdout.write(`bare fastify listening on ${address}\n`)
+await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT ?? 0) })
 process.on('SIGTERM', () => { app.close().then(() => process.exit(0), () => process.exit(1)) })

@@ -5,6 +5,7 @@
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
+import { createServer, type AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import type { LoadRequest, LoadResult } from './load.ts'
 
@@ -14,38 +15,53 @@ export interface RunningServer {
   name: string
   url: string
   pid: number
-  /** Milliseconds from spawn to the server printing that it listens. */
+  /** Milliseconds from spawn to the server answering its readiness path. */
   startupMs: number
   stop (): Promise<void>
 }
 
-/** Starts `node <args>` with env, waits for the line `listening on http://…`, and returns its URL. */
-export function startServer (name: string, args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<RunningServer> {
-  const started = performance.now()
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
+/** A port free on 127.0.0.1 right now. */
+export function freePort (): Promise<number> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${name} did not start within ${timeoutMs} ms:\n${output}`)) }, timeoutMs)
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString()
-      const match = /listening on (http:\/\/[\d.:]+)/.exec(output)
-      if (match === null) return
-      clearTimeout(timer)
-      child.stdout.off('data', onData)
-      child.stdout.resume()
-      resolve({ name, url: match[1]!, pid: child.pid!, startupMs: performance.now() - started, stop: () => stopChild(child) })
-    }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString() })
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`${name} exited with ${code}:\n${output}`)) })
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo
+      probe.close(() => resolve(port))
+    })
   })
+}
+
+/**
+ * Starts `node <args>` with env and PORT set to a free port, and waits until `readyPath` answers 200 (or 404: a
+ * server without that route is ready once it listens). Start-up time runs from spawn to that answer, so it
+ * includes loading and preparing the catalog.
+ */
+export async function startServer (name: string, args: string[], env: Record<string, string>, readyPath = '/readyz', timeoutMs = 60_000): Promise<RunningServer> {
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const started = performance.now()
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] })
+  let stderr = ''
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+  let exited: number | null | undefined
+  child.once('exit', (code) => { exited = code })
+  while (performance.now() - started < timeoutMs) {
+    if (exited !== undefined) throw new Error(`${name} exited with ${exited}:\n${stderr}`)
+    const status = await fetch(url + readyPath).then((res) => res.status, () => 0)
+    if (status === 200 || status === 404) {
+      return { name, url, pid: child.pid!, startupMs: performance.now() - started, stop: () => stopChild(child) }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  child.kill('SIGKILL')
+  throw new Error(`${name} was not ready within ${timeoutMs} ms:\n${stderr}`)
 }
 
 function stopChild (child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return Promise.resolve()
   return new Promise((resolve) => {
     const force = setTimeout(() => child.kill('SIGKILL'), 5000)
-    child.removeAllListeners('exit')
     child.once('exit', () => { clearTimeout(force); resolve() })
     child.kill('SIGTERM')
   })

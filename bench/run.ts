@@ -42,7 +42,7 @@ const SAME_COST_SHARE = 0.9
  * The real server as operators run it at scale: request logs off (LOG_LEVEL=warn) and rate limiting on, with a
  * limit far above what the benchmark sends, so its cost is measured without ever answering 429.
  */
-const REAL_SERVER_ENV = { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000', RATE_LIMIT_WINDOW: '1s', NODE_ENV: 'production' }
+const REAL_SERVER_ENV = { LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000', RATE_LIMIT_WINDOW: '1s', NODE_ENV: 'production' }
 
 interface Probe { status: number, contentType: string, bytes: number }
 
@@ -106,7 +106,7 @@ async function main (): Promise<void> {
     }
     const barePath = (i: number) => `/bare/${i}`
     const bareRoutes = available.map((a, i) => ({ method: a.scenario.method, path: barePath(i), status: a.probe.status, contentType: a.probe.contentType, bytes: a.probe.bytes }))
-    const bare = await startServer('bare fastify', ['--import', 'tsx', 'bench/bare-server.ts'], { BARE_ROUTES: JSON.stringify(bareRoutes) })
+    const bare = await startServer('bare fastify', ['--import', 'tsx', 'bench/bare-server.ts'], { BARE_ROUTES: JSON.stringify(bareRoutes) }, '/')
     servers.push(bare)
 
     const targets: Target[][] = available.map((a, i) => {

@@ -32,7 +32,7 @@ function slopePerSecond (points: Array<[number, number]>): number {
 
 async function main (): Promise<void> {
   execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' })
-  const server = await startServer('real (bundled)', ['dist/server.js'], { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000', RATE_LIMIT_WINDOW: '1s' })
+  const server = await startServer('real (bundled)', ['dist/server.js'], { LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000', RATE_LIMIT_WINDOW: '1s' })
   const load = new LoadGenerator()
   const postLoad = new LoadGenerator()
   try {

@@ -47,7 +47,12 @@ export class AppError extends Error {
   readonly extra: Record<string, unknown>
 
   constructor (code: ErrorCode, detail: string, extra: Record<string, unknown> = {}) {
+    // An AppError answers a bad request; it is not a fault. Its stack would never be read, and capturing one
+    // costs more than the rest of a 404, which scanners and clients probing unknown domains cause all day.
+    const stackTraceLimit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
     super(detail)
+    Error.stackTraceLimit = stackTraceLimit
     this.name = 'AppError'
     this.code = code
     this.statusCode = ERRORS[code].status

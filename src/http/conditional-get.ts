@@ -19,7 +19,9 @@ export function conditionalGet (request: FastifyRequest, reply: FastifyReply, pa
   }
   if (ifNoneMatchHits(request.headers['if-none-match'], etag)) {
     reply.code(304).removeHeader('content-type')
-    done(null, null)
+    // No body either way; HEAD's own hook (which runs after this one) needs the body to state the length a 200
+    // would have had (RFC 9110 §8.6), and fails on null.
+    done(null, request.method === 'HEAD' ? payload : undefined)
     return
   }
   done(null, payload)

@@ -2,7 +2,7 @@ import { readdir, readFile, mkdtemp, writeFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { buildCatalog, loadProviders } from '../../src/catalog/load.ts'
+import { buildCatalog, listProviderFiles, loadProviders, parseCarefully, parseProviderFile, parseQuickly } from '../../src/catalog/load.ts'
 import { formatProblem } from '../../src/catalog/report.ts'
 import { BUNDLED_DIR, INVALID_PROVIDERS_DIR, VALID_PROVIDERS_DIR } from '../helper.ts'
 
@@ -96,4 +96,43 @@ t.test('directory problems', async (t) => {
   await writeFile(join(empty, 'README.md'), '# not a provider')
   const none = await loadProviders(empty)
   t.same(none.ok ? [] : none.problems.map(formatProblem), [`${empty}:1:1 no provider files (*.yaml) found`], 'non-YAML files are ignored')
+})
+
+t.test('the quick parser and the careful one read every valid file alike', async (t) => {
+  for (const dir of [VALID_PROVIDERS_DIR, BUNDLED_DIR]) {
+    for (const file of await listProviderFiles(dir)) {
+      const text = await readFile(file, 'utf8')
+      const quick = parseQuickly(file, text)
+      const careful = parseCarefully(file, text)
+      t.ok(quick !== undefined && careful.ok, `${file} takes the quick path`)
+      t.same(quick?.provider, careful.ok ? careful.value.provider : undefined, file)
+    }
+  }
+})
+
+t.test('what YAML could read two ways goes to the careful parser, which decides', async (t) => {
+  const base = 'domains: [example.com]\nincoming: [{ type: imap, host: imap.example.com }]\noutgoing: [{ host: smtp.example.com }]\n'
+  const cases: Array<[string, string, boolean]> = [
+    ['anchors and aliases', `name: &n Example\nshortName: *n\n${base}`, true],
+    ['a YAML 1.1 directive', `%YAML 1.1\n---\nname: Example\n${base}`, true],
+    ['a duplicate key', `name: A\nname: B\n${base}`, false],
+    ['a merge key', `x: &x { name: Example }\n<<: *x\n${base}`, false],
+  ]
+  for (const [what, text, valid] of cases) {
+    t.equal(parseQuickly('p.yaml', text), undefined, `${what}: not the quick path`)
+    t.equal(parseProviderFile('p.yaml', text).ok, valid, `${what}: ${valid ? 'valid' : 'refused'} as the careful parser says`)
+  }
+  const laughs = `a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\nname: X\n${base}`
+  const started = performance.now()
+  const bomb = parseProviderFile('bomb.yaml', laughs)
+  t.notOk(bomb.ok, 'alias expansion is bounded')
+  t.match(bomb.ok ? [] : bomb.problems, [{ file: 'bomb.yaml', line: 1, col: 1, message: /^YAML: Excessive alias count/ }])
+  t.ok(performance.now() - started < 1000, 'and refused quickly')
+  // YAML 1.2 core scalars: both parsers read these the same way, so the quick path may take them.
+  const scalars = `name: "2001-12-14"\nshortName: yes\n${base.replace('imap.example.com }', 'imap.example.com, port: 0x3E1 }')}`
+  const quick = parseQuickly('s.yaml', scalars)
+  const careful = parseCarefully('s.yaml', scalars)
+  t.same(quick?.provider, careful.ok ? careful.value.provider : 'careful failed')
+  t.equal(quick?.provider.incoming[0]?.port, 993)
+  t.equal(quick?.provider.shortName, 'yes')
 })

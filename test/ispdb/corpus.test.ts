@@ -19,7 +19,7 @@ import { check } from '../../src/cli.ts'
 import { normalizeDomain } from '../../src/email-address.ts'
 import { exportCatalog } from '../../src/ispdb/export.ts'
 import { importAutoconfigFiles, type ImportedProvider } from '../../src/ispdb/import.ts'
-import { build, ISPDB_DIR, lookupFor } from '../helper.ts'
+import { build, BUNDLED_DIR, ISPDB_DIR, lookupFor } from '../helper.ts'
 
 const CORPUS_FILES = 163
 const CORPUS_DOMAINS = 962
@@ -231,4 +231,20 @@ t.test(`all ${CORPUS_DOMAINS} ISPDB domains resolve to the provider of the file 
     if (served.statusCode !== 200 || !served.rawPayload.equals(file.body)) differing.push(file.path)
   }
   t.same(differing, [], `all ${CORPUS_DOMAINS} exported files are what /v1.1/<domain> serves`)
+})
+
+t.test('bundled providers use only server hostnames the ISPDB lists for their domains', async (t) => {
+  const { sources } = await loadCorpus()
+  const hostsByDomain = new Map<string, Set<string>>()
+  for (const { text } of sources) {
+    const hosts = new Set([...text.matchAll(/<hostname>([^<]+)<\/hostname>/g)].map((m) => m[1]!.trim().toLowerCase()))
+    for (const match of text.matchAll(/<domain>([^<]+)<\/domain>/g)) hostsByDomain.set(normalizeDomain(match[1]!)!, hosts)
+  }
+  const bundled = await lookupFor(BUNDLED_DIR)
+  for (const provider of bundled.catalog.providers.values()) {
+    const listed = provider.domains.map((domain) => hostsByDomain.get(domain)).find((hosts) => hosts !== undefined)
+    t.ok(listed !== undefined, `${provider.id}: the ISPDB lists one of its domains`)
+    const ours = [...provider.incoming, ...provider.outgoing].map((server) => server.host)
+    t.same(ours.filter((host) => !listed!.has(host)), [], `${provider.id}: every host is one the ISPDB has for it`)
+  }
 })

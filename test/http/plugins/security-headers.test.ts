@@ -1,5 +1,5 @@
 import t from 'tap'
-import { NON_HTML_CSP, SECURITY_HEADERS } from '../../../src/http/plugins/security-headers.ts'
+import { HTML_CSP, NON_HTML_CSP, SECURITY_HEADERS } from '../../../src/http/plugins/security-headers.ts'
 import { build } from '../../helper.ts'
 
 const EXPECTED = { ...SECURITY_HEADERS, 'content-security-policy': NON_HTML_CSP }
@@ -14,6 +14,8 @@ t.test('XML answers, problem documents, 304s and not-found answers all carry the
     ['400 problem', await app.inject({ url: '/mail/config-v1.1.xml?emailaddress=nope' })],
     ['404 route', await app.inject({ url: '/nothing/here' })],
     ['400 from the router', await app.inject({ url: '/v1.1/%ff' })],
+    ['API JSON', await app.inject({ url: '/api/v1/lookup?email=alice@gmail.com' })],
+    ['OpenAPI document', await app.inject({ url: '/openapi.json' })],
   ] as const
   for (const [name, res] of cases) t.match(res.headers, EXPECTED, name)
   t.equal(cases[1][1].statusCode, 304)
@@ -28,4 +30,20 @@ t.test('the policy forbids loading, running and framing anything', async (t) => 
     'referrer-policy': 'no-referrer',
     'cross-origin-resource-policy': 'same-origin',
   })
+})
+
+t.test('the documentation page gets a same-origin policy, and loads only from its own origin', async (t) => {
+  const app = await build(t, { rateLimit: false })
+  const page = await app.inject({ url: '/docs' })
+  t.equal(page.statusCode, 200)
+  t.match(page.headers, { ...SECURITY_HEADERS, 'content-type': /^text\/html/, 'content-security-policy': HTML_CSP })
+  // Everything the page refers to is a same-origin path, which script-src/style-src/img-src 'self' allow...
+  const references = [...page.body.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!)
+  t.ok(references.length >= 3, references.join(' '))
+  for (const ref of references) {
+    t.match(ref, /^\/(?!\/)/, `${ref} is a same-origin path`)
+    // ...and each of them is served.
+    t.equal((await app.inject({ url: ref })).statusCode, 200, `${ref} is served`)
+  }
+  t.notMatch(page.body, /<script>|<style>|\son[a-z]+=/, 'no inline script or style that the policy would block')
 })
