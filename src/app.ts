@@ -2,57 +2,74 @@
  * Builds the application: compilers, shared decorators, routes and the error handlers, registered explicitly.
  * Tests build it with `app.inject`; only server.ts starts a process and listens.
  */
-import Fastify, { type FastifyInstance, type FastifyServerOptions, type preHandlerAsyncHookHandler } from 'fastify'
+import Fastify, { type FastifyInstance, type preHandlerAsyncHookHandler } from 'fastify'
 import { validatorCompiler } from 'fastify-type-provider-zod'
 import type { ProviderLookup } from './catalog/lookup.ts'
+import type { TrustProxy } from './config.ts'
 import { clientErrorHandler, frameworkErrorHandler, registerErrorHandlers } from './http/error-handler.ts'
 import { BODY_LIMIT, MAX_PARAM_LENGTH, serverLimitOptions } from './http/limits.ts'
+import { metricsPlugin } from './http/plugins/metrics.ts'
 import { openapiPlugin } from './http/plugins/openapi.ts'
 import { providersPlugin } from './http/plugins/providers.ts'
 import { DEFAULT_RATE_LIMIT, rateLimitPlugin, type RateLimitOptions } from './http/plugins/rate-limit.ts'
+import { Readiness, readinessPlugin } from './http/plugins/readiness.ts'
 import { securityHeadersPlugin } from './http/plugins/security-headers.ts'
+import { echoRequestId, requestIdOptions } from './http/request-id.ts'
 import { API_PREFIX, apiRoutes } from './http/routes/api.ts'
 import { autoconfigRoutes } from './http/routes/autoconfig.ts'
 import { autodiscoverRoutes } from './http/routes/autodiscover.ts'
+import { healthRoutes } from './http/routes/health.ts'
 import { serializerCompiler } from './http/serializer.ts'
-import { requestSerializers } from './logging.ts'
+import { createLogger, type LogConfig } from './logging.ts'
 
 export { BODY_LIMIT }
 
 export interface AppOptions {
   lookup: ProviderLookup
-  /** pino options (or false for none); request serializers that redact addresses are always added. */
-  logger?: boolean | Record<string, unknown>
+  /** Logging (see logging.ts), or false/absent for none. Addresses are redacted and credentials never logged. */
+  logger?: boolean | LogConfig
   /** Log full e-mail addresses instead of `a***@example.com`. */
   logAddresses?: boolean
   /** Trust `X-Forwarded-*` from these proxies (Fastify's trustProxy). */
-  trustProxy?: FastifyServerOptions['trustProxy']
-  /** Requests per client and window (autodiscover gets a fifth of `max`); false turns limiting off. */
-  rateLimit?: RateLimitOptions | false
-  /** Origins allowed to read /api from a browser (CORS). Default `['*']`: any origin (the data is public). */
-  corsOrigins?: readonly string[]
+  trustProxy?: TrustProxy
   /**
    * This server's public base URL, e.g. `https://autoconfig.example.net`: links in API answers and the
    * autodiscover v2 answer point here, and a plain-http `GET /autodiscover/autodiscover.xml` is redirected here
    * when it is https. Unset, it is derived from each request (its protocol, which honours trustProxy, and Host).
    */
   publicBaseUrl?: string
+  /** Origins allowed to read /api from a browser (CORS). Default `['*']`: any origin (the data is public). */
+  corsOrigins?: readonly string[]
+  /** Requests per client and window (autodiscover gets a fifth of `max`); false turns limiting off. */
+  rateLimit?: RateLimitOptions | false
+  /** Serve https directly with this certificate chain and key (PEM). */
+  https?: { cert: Buffer, key: Buffer }
+  /** Loading → ready → stopping; ready when absent (tests build on an already loaded catalog). */
+  readiness?: Readiness
+  /** Also export the process's own metrics (CPU, memory, event loop); the server turns this on. */
+  processMetrics?: boolean
+}
+
+/** Fastify accepts a hop count at run time but not in its types; the function form means the same. */
+function trustProxyOption (trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust
 }
 
 export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
-  const logger = options.logger === undefined || options.logger === false
-    ? false
-    : { ...(options.logger === true ? {} : options.logger), serializers: requestSerializers({ logAddresses: options.logAddresses ?? false }) }
+  const loggerInstance = options.logger === undefined || options.logger === false
+    ? undefined
+    : createLogger({ logAddresses: options.logAddresses ?? false, ...(options.logger === true ? {} : options.logger) })
   const app = Fastify({
-    logger,
+    ...(loggerInstance === undefined ? {} : { loggerInstance }),
+    ...(options.https === undefined ? {} : { https: options.https }),
     // Clients vary the case of well-known paths (/Autodiscover/Autodiscover.xml); parameters keep their case.
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: MAX_PARAM_LENGTH },
     ...serverLimitOptions,
-    trustProxy: options.trustProxy ?? false,
-    requestIdHeader: 'x-request-id',
+    trustProxy: trustProxyOption(options.trustProxy ?? false),
+    ...requestIdOptions,
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
-  })
+  }) as unknown as FastifyInstance
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   // Both before any route: rate limiting attaches itself to routes as they are added.
@@ -60,10 +77,14 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT
   if (rateLimit !== false) await app.register(rateLimitPlugin, rateLimit)
   registerErrorHandlers(app, rateLimit === false ? {} : { notFoundPreHandler: app.rateLimit() as preHandlerAsyncHookHandler })
+  echoRequestId(app)
 
   // Before any route: the OpenAPI document is built from the routes registered after it.
   await app.register(openapiPlugin)
   await app.register(providersPlugin, { lookup: options.lookup })
+  await app.register(readinessPlugin, { readiness: options.readiness ?? new Readiness('ready') })
+  await app.register(metricsPlugin, { lookup: options.lookup, processMetrics: options.processMetrics ?? false })
+  await app.register(healthRoutes)
   await app.register(autoconfigRoutes)
   await app.register(autodiscoverRoutes, { publicBaseUrl: options.publicBaseUrl })
   await app.register(apiRoutes, { prefix: API_PREFIX, corsOrigins: options.corsOrigins ?? ['*'], publicBaseUrl: options.publicBaseUrl?.replace(/\/+$/, '') })

@@ -8,25 +8,28 @@ import { readFile } from 'node:fs/promises'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { loadProviders } from './catalog/load.ts'
 import { formatProblem } from './catalog/report.ts'
-import { BUNDLED_PROVIDERS_DIR } from './config.ts'
+import { BUNDLED_PROVIDERS_DIR, flagFor, SETTING_NAMES, SETTINGS } from './config.ts'
 import { runExport } from './ispdb/export-command.ts'
 import { runImport } from './ispdb/import-command.ts'
 import { formatWarning, lintSources } from './lint/lint.ts'
 import { isMainModule } from './main-module.ts'
 import { main as serve } from './server.ts'
 
-const USAGE = `Usage:
-  mail-autoconfig [serve]          start the server (configured by HOST, PORT, PROVIDERS_DIR, LOG_LEVEL)
+export const USAGE = `Usage:
+  mail-autoconfig [serve] [options]   start the server (options below)
   mail-autoconfig check [dir] [--strict]
-                                   validate provider files (default: PROVIDERS_DIR or the bundled providers);
-                                   --strict also warns as ISPDB reviewers do (see README) and fails on warnings
+                                      validate provider files (default: PROVIDERS_DIR or the bundled providers);
+                                      --strict also warns as ISPDB reviewers do (see README) and fails on warnings
   mail-autoconfig import <file-or-dir> [--out dir] [--force]
-                                   convert Mozilla autoconfig XML (ISPDB files) into provider files
-                                   (default --out: providers); every change is reported as file:line
+                                      convert Mozilla autoconfig XML (ISPDB files) into provider files
+                                      (default --out: providers); every change is reported as file:line
   mail-autoconfig export [dir] [--out dir]
-                                   write what /v1.1/<domain> serves as static files <out>/v1.1/<domain>
-                                   (default --out: autoconfig-export), for a static host or CDN
-  mail-autoconfig help             show this text
+                                      write what /v1.1/<domain> serves as static files <out>/v1.1/<domain>
+                                      (default --out: autoconfig-export), for a static host or CDN
+  mail-autoconfig help                show this text
+
+Options of serve (each also an environment variable; the option wins; see README.md for defaults):
+${SETTING_NAMES.map((name) => `  ${flagFor(name).padEnd(22)} ${name.padEnd(18)} ${SETTINGS[name].allowed}`).join('\n')}
 `
 
 export async function check (
@@ -69,12 +72,13 @@ function commandArgs<T extends ParseArgsConfig['options']> (args: string[], opti
 }
 
 export async function run (argv: string[]): Promise<number> {
-  const at = argv.findIndex((arg) => !arg.startsWith('-'))
-  const command = at === -1 ? 'serve' : argv[at]!
-  const rest = at === -1 ? [] : argv.slice(at + 1)
+  // A first argument that is an option means `serve` with options: `mail-autoconfig --port 8080`.
+  const first = argv[0]
+  const command = first === undefined || first.startsWith('-') ? 'serve' : first
+  const rest = first === command ? argv.slice(1) : argv
   switch (command) {
     case 'serve':
-      await serve()
+      await serve(rest)
       return process.exitCode === undefined ? 0 : Number(process.exitCode)
     case 'check': {
       const parsed = commandArgs(rest, { strict: { type: 'boolean', default: false } })

@@ -1,31 +1,337 @@
 /**
- * Process configuration from environment variables, validated at start-up. A bad value stops the process with
- * one line naming the variable and what it accepts. HOST, PORT and PROVIDERS_DIR are the contract for scripts
- * and containers.
+ * Process configuration: environment variables, each with a matching command-line flag (`PORT` ↔ `--port`; a flag
+ * wins over the variable). Everything is validated at start-up, and every bad value is reported on its own line
+ * naming the variable and what it accepts, so an admin fixes them all in one go. HOST, PORT and PROVIDERS_DIR are
+ * the contract for scripts and containers. The README's configuration table lists every setting here (a test
+ * keeps the two in step).
  */
+import { accessSync, constants, statSync } from 'node:fs'
+import { isIP } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
 
 /** The providers shipped with the package: `<package root>/providers`, from both src/ and dist/. */
 export const BUNDLED_PROVIDERS_DIR = fileURLToPath(new URL('../providers', import.meta.url))
 
-const configSchema = z.object({
-  HOST: z.string().min(1).default('0.0.0.0'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  PROVIDERS_DIR: z.string().min(1).default(BUNDLED_PROVIDERS_DIR),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+export const LOG_FORMATS = ['json', 'pretty'] as const
+
+/** Marks an issue whose line should say what the setting allows (its `allowed` text). */
+const NOT_ALLOWED = 'not-allowed'
+
+const TRUE_WORDS = new Set(['true', '1', 'yes', 'on'])
+const FALSE_WORDS = new Set(['false', '0', 'no', 'off'])
+
+/** `250ms`, `10s`, `1m`, `1h`, or a plain number of milliseconds. */
+const DURATION = /^(\d+)\s*(ms|s|m|h)?$/
+const DURATION_UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const
+
+export function parseDuration (text: string): number | undefined {
+  const match = DURATION.exec(text.trim())
+  if (match === null) return undefined
+  return Number(match[1]) * DURATION_UNITS_MS[(match[2] ?? 'ms') as keyof typeof DURATION_UNITS_MS]
+}
+
+function isReadableFile (path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK)
+    return statSync(path).isFile()
+  } catch {
+    return false
+  }
+}
+
+function isDirectory (path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+/** An address or CIDR range as proxy-addr (Fastify's trustProxy) accepts it: `10.0.0.1`, `10.0.0.0/8`, `::1`. */
+function isAddressOrRange (text: string): boolean {
+  const [address = '', prefix, extra] = text.split('/')
+  const family = isIP(address)
+  if (family === 0 || extra !== undefined) return false
+  if (prefix === undefined) return true
+  if (!/^\d{1,3}$/.test(prefix)) return false
+  return Number(prefix) <= (family === 4 ? 32 : 128)
+}
+
+/** An origin as browsers send it in `Origin`: scheme, host and optional port, nothing else. */
+function isOrigin (text: string): boolean {
+  if (!URL.canParse(text)) return false
+  const url = new URL(text)
+  return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === text
+}
+
+function list (text: string): string[] {
+  return text.split(',').map((item) => item.trim()).filter((item) => item !== '')
+}
+
+/** A text variable; `allowed` completes "must be …" in the error line. */
+interface Setting<T> {
+  /** What a valid value looks like, for the error line and the README. */
+  allowed: string
+  schema: z.ZodType<T, string | undefined>
+}
+
+function setting<T> (allowed: string, schema: z.ZodType<T, string | undefined>): Setting<T> {
+  return { allowed, schema }
+}
+
+const booleanSetting = (fallback: boolean) => setting('true or false (also 1/0, yes/no, on/off)', z.string().optional()
+  .transform((text, ctx) => {
+    if (text === undefined || text.trim() === '') return fallback
+    const word = text.trim().toLowerCase()
+    if (TRUE_WORDS.has(word)) return true
+    if (FALSE_WORDS.has(word)) return false
+    ctx.addIssue({ code: 'custom', message: NOT_ALLOWED })
+    return z.NEVER
+  }))
+
+const durationSetting = (fallbackMs: number, min: number, max: number) => setting(
+  `a duration from ${min}ms to ${max / 1000}s, such as 500ms, 10s or 1m (a plain number is milliseconds)`,
+  z.string().optional().transform((text, ctx) => {
+    if (text === undefined || text.trim() === '') return fallbackMs
+    const ms = parseDuration(text)
+    if (ms === undefined || ms < min || ms > max) {
+      ctx.addIssue({ code: 'custom', message: NOT_ALLOWED })
+      return z.NEVER
+    }
+    return ms
+  }))
+
+const optionalFile = setting('the path of a readable file', z.string().optional().transform((text, ctx) => {
+  if (text === undefined || text.trim() === '') return undefined
+  if (!isReadableFile(text)) ctx.addIssue({ code: 'custom', message: 'cannot read this file (it must exist and be readable by the server\'s user)' })
+  return text
+}))
+
+export type TrustProxy = boolean | number | string[]
+/** Allowed browser origins; `['*']` means any. */
+export type CorsOrigins = string[]
+
+/**
+ * Every setting, keyed by its environment variable. The flag is the name in lower case with dashes
+ * (`PROVIDERS_DIR` → `--providers-dir`).
+ */
+export const SETTINGS = {
+  HOST: setting('a host name or IP address to listen on, such as 0.0.0.0, :: or 127.0.0.1',
+    z.string().optional().transform((text, ctx) => {
+      const host = text?.trim() ?? ''
+      if (host === '') return '0.0.0.0'
+      if (/[\s/]/.test(host)) ctx.addIssue({ code: 'custom', message: NOT_ALLOWED })
+      return host
+    })),
+  PORT: setting('an integer from 0 to 65535 (0 picks a free port)',
+    z.string().optional().transform((text, ctx) => {
+      if (text === undefined || text.trim() === '') return 8080
+      if (!/^\d{1,5}$/.test(text.trim()) || Number(text) > 65535) {
+        ctx.addIssue({ code: 'custom', message: NOT_ALLOWED })
+        return z.NEVER
+      }
+      return Number(text)
+    })),
+  PROVIDERS_DIR: setting('an existing directory of provider files',
+    z.string().optional().transform((text, ctx) => {
+      if (text === undefined || text.trim() === '') return BUNDLED_PROVIDERS_DIR
+      if (!isDirectory(text)) ctx.addIssue({ code: 'custom', message: 'no such directory' })
+      return text
+    })),
+  PUBLIC_BASE_URL: setting('an absolute http(s) URL without query or fragment, such as https://autoconfig.example.com',
+    z.string().optional().transform((text, ctx) => {
+      if (text === undefined || text.trim() === '') return undefined
+      const url = URL.canParse(text) ? new URL(text) : undefined
+      if (url === undefined || !['http:', 'https:'].includes(url.protocol) || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+        ctx.addIssue({ code: 'custom', message: NOT_ALLOWED })
+        return z.NEVER
+      }
+      return url.href.replace(/\/+$/, '')
+    })),
+  TRUST_PROXY: setting('false, true, a number of proxy hops, or a comma-separated list of proxy addresses/CIDR ranges (10.0.0.0/8,::1)',
+    z.string().optional().transform((text, ctx): TrustProxy => {
+      const value = text?.trim().toLowerCase() ?? ''
+      if (value === '' || FALSE_WORDS.has(value)) return false
+      if (value === 'true') return true
+      if (/^\d+$/.test(value)) return Number(value)
+      const ranges = list(value)
+      if (ranges.length === 0 || !ranges.every(isAddressOrRange)) {
+        ctx.addIssue({ code: 'custom', message: NOT_ALLOWED })
+        return z.NEVER
+      }
+      return ranges
+    })),
+  LOG_LEVEL: setting(LOG_LEVELS.join(', '),
+    z.string().optional().transform((text, ctx) => {
+      const value = text?.trim().toLowerCase() ?? ''
+      if (value === '') return 'info' as const
+      const level = LOG_LEVELS.find((l) => l === value)
+      if (level === undefined) {
+        ctx.addIssue({ code: 'custom', message: NOT_ALLOWED })
+        return z.NEVER
+      }
+      return level
+    })),
+  LOG_FORMAT: setting(LOG_FORMATS.join(' or '),
+    z.string().optional().transform((text, ctx) => {
+      const value = text?.trim().toLowerCase() ?? ''
+      if (value === '') return 'json' as const
+      const format = LOG_FORMATS.find((f) => f === value)
+      if (format === undefined) {
+        ctx.addIssue({ code: 'custom', message: NOT_ALLOWED })
+        return z.NEVER
+      }
+      return format
+    })),
+  LOG_ADDRESSES: booleanSetting(false),
+  TLS_CERT_FILE: optionalFile,
+  TLS_KEY_FILE: optionalFile,
+  CORS_ORIGINS: setting('* (any origin), empty (no cross-origin access), or a comma-separated list of origins such as https://app.example.com',
+    z.string().optional().transform((text, ctx): CorsOrigins => {
+      if (text === undefined || text.trim() === '*') return ['*']
+      const origins = list(text)
+      const bad = origins.filter((origin) => !isOrigin(origin))
+      if (bad.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `${bad.map((b) => JSON.stringify(b)).join(', ')} ${bad.length === 1 ? 'is not an origin' : 'are not origins'} (scheme://host[:port], no path)` })
+        return z.NEVER
+      }
+      return origins
+    })),
+  RATE_LIMIT_MAX: setting('an integer from 0 to 1000000 (requests per client address per window; 0 turns rate limiting off)',
+    z.string().optional().transform((text, ctx) => {
+      if (text === undefined || text.trim() === '') return 600
+      if (!/^\d{1,7}$/.test(text.trim()) || Number(text) > 1_000_000) {
+        ctx.addIssue({ code: 'custom', message: NOT_ALLOWED })
+        return z.NEVER
+      }
+      return Number(text)
+    })),
+  RATE_LIMIT_WINDOW: durationSetting(60_000, 1000, 3_600_000),
+  SHUTDOWN_TIMEOUT: durationSetting(10_000, 0, 600_000),
+  WATCH_PROVIDERS: booleanSetting(true),
+} as const satisfies Record<string, Setting<unknown>>
+
+export type SettingName = keyof typeof SETTINGS
+export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[]
+
+/** The flag for a variable: `PROVIDERS_DIR` → `--providers-dir`. */
+export function flagFor (name: SettingName): string {
+  return `--${name.toLowerCase().replaceAll('_', '-')}`
+}
+
+const BOOLEAN_SETTINGS = new Set<SettingName>(['LOG_ADDRESSES', 'WATCH_PROVIDERS'])
+
+const envSchema = z.object(Object.fromEntries(SETTING_NAMES.map((name) => [name, SETTINGS[name].schema])) as {
+  [K in SettingName]: (typeof SETTINGS)[K]['schema']
 })
 
-export type Config = z.output<typeof configSchema>
+type Settings = z.output<typeof envSchema>
 
-export class ConfigError extends Error {}
+export interface Config {
+  host: string
+  port: number
+  providersDir: string
+  publicBaseUrl: string | undefined
+  trustProxy: TrustProxy
+  logLevel: (typeof LOG_LEVELS)[number]
+  logFormat: (typeof LOG_FORMATS)[number]
+  logAddresses: boolean
+  /** Both or neither: serve https directly with this certificate chain and key. */
+  tls: { certFile: string, keyFile: string } | undefined
+  corsOrigins: CorsOrigins
+  rateLimit: { max: number, timeWindowMs: number } | false
+  shutdownTimeoutMs: number
+  watchProviders: boolean
+}
 
-export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = configSchema.safeParse(env)
-  if (parsed.success) return parsed.data
-  const lines = parsed.error.issues.map((issue) => {
-    const name = String(issue.path[0] ?? 'environment')
-    return `${name}=${JSON.stringify(env[name] ?? '')} is not valid: ${issue.message}`
-  })
-  throw new ConfigError(lines.join('\n'))
+/** One line per problem, each naming the variable (and the flag when the value came from one). */
+export class ConfigError extends Error {
+  readonly lines: string[]
+  constructor (lines: string[]) {
+    super(lines.join('\n'))
+    this.name = 'ConfigError'
+    this.lines = lines
+  }
+}
+
+/**
+ * Reads `--name value`, `--name=value`, and bare `--name` for the true/false settings. Returns the values by
+ * variable name, plus a line for each flag that is unknown or lacks its value.
+ */
+export function parseFlags (args: readonly string[]): { values: Partial<Record<SettingName, string>>, problems: string[] } {
+  const byFlag = new Map(SETTING_NAMES.map((name) => [flagFor(name), name]))
+  const values: Partial<Record<SettingName, string>> = {}
+  const problems: string[] = []
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    const eq = arg.indexOf('=')
+    const flag = eq === -1 ? arg : arg.slice(0, eq)
+    const name = byFlag.get(flag)
+    if (name === undefined) {
+      problems.push(arg.startsWith('-') ? `${flag} is not an option (see mail-autoconfig help)` : `unexpected argument ${JSON.stringify(arg)} (see mail-autoconfig help)`)
+      continue
+    }
+    if (eq !== -1) {
+      values[name] = arg.slice(eq + 1)
+    } else if (BOOLEAN_SETTINGS.has(name) && (args[i + 1] === undefined || args[i + 1]!.startsWith('--'))) {
+      values[name] = 'true'
+    } else if (args[i + 1] === undefined) {
+      problems.push(`${flag} needs a value: ${SETTINGS[name].allowed}`)
+    } else {
+      values[name] = args[++i]!
+    }
+  }
+  return { values, problems }
+}
+
+function describe (name: SettingName, value: string | undefined, fromFlag: boolean): string {
+  return `${name}=${JSON.stringify(value ?? '')}${fromFlag ? ` (from ${flagFor(name)})` : ''}`
+}
+
+/** Validates the environment and flags; throws a ConfigError listing every bad value. */
+export function loadConfig (env: NodeJS.ProcessEnv = process.env, args: readonly string[] = []): Config {
+  const flags = parseFlags(args)
+  const raw: Partial<Record<SettingName, string>> = {}
+  for (const name of SETTING_NAMES) raw[name] = flags.values[name] ?? env[name]
+  const fromFlag = (name: SettingName) => flags.values[name] !== undefined
+
+  const problems = [...flags.problems]
+  const parsed = envSchema.safeParse(raw)
+  if (!parsed.success) {
+    const seen = new Set<string>()
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0]) as SettingName
+      if (seen.has(name)) continue
+      seen.add(name)
+      const reason = issue.code === 'custom' && issue.message !== NOT_ALLOWED ? issue.message : `must be ${SETTINGS[name].allowed}`
+      problems.push(`${describe(name, raw[name], fromFlag(name))} is not valid: ${reason}`)
+    }
+  }
+  const settings: Partial<Settings> = parsed.success ? parsed.data : {}
+  const certSet = raw.TLS_CERT_FILE !== undefined && raw.TLS_CERT_FILE.trim() !== ''
+  const keySet = raw.TLS_KEY_FILE !== undefined && raw.TLS_KEY_FILE.trim() !== ''
+  if (certSet !== keySet) {
+    const [missing, given] = certSet ? ['TLS_KEY_FILE', 'TLS_CERT_FILE'] as const : ['TLS_CERT_FILE', 'TLS_KEY_FILE'] as const
+    problems.push(`${missing} is required when ${given} is set (https needs both the certificate chain and its private key)`)
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems)
+
+  const s = settings as Settings
+  return {
+    host: s.HOST,
+    port: s.PORT,
+    providersDir: s.PROVIDERS_DIR,
+    publicBaseUrl: s.PUBLIC_BASE_URL,
+    trustProxy: s.TRUST_PROXY,
+    logLevel: s.LOG_LEVEL,
+    logFormat: s.LOG_FORMAT,
+    logAddresses: s.LOG_ADDRESSES,
+    tls: s.TLS_CERT_FILE !== undefined && s.TLS_KEY_FILE !== undefined ? { certFile: s.TLS_CERT_FILE, keyFile: s.TLS_KEY_FILE } : undefined,
+    corsOrigins: s.CORS_ORIGINS,
+    rateLimit: s.RATE_LIMIT_MAX === 0 ? false : { max: s.RATE_LIMIT_MAX, timeWindowMs: s.RATE_LIMIT_WINDOW },
+    shutdownTimeoutMs: s.SHUTDOWN_TIMEOUT,
+    watchProviders: s.WATCH_PROVIDERS,
+  }
 }

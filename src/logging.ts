@@ -2,8 +2,15 @@
  * What may appear in logs. Thunderbird sends the user's password as HTTP Basic auth to autodiscover URLs, and
  * every request names a person's address, so logs carry no headers beyond a safe few and show addresses only
  * redacted (`a***@gmail.com`) unless an admin opts in.
+ *
+ * Three layers, so one careless log call cannot leak: the request serializer writes only method, redacted URL,
+ * host and peer; pino's `redact` censors header and cookie paths wherever they appear; and every message, every
+ * top-level string field and every error message passes through `redactAddress`.
+ * Every line logged while serving a request carries its `reqId` (Fastify's per-request child logger).
  */
 import type { FastifyRequest } from 'fastify'
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino'
+import pretty from 'pino-pretty'
 
 const ADDRESS_IN_TEXT = /([^\s@/?&=:;,"'<>%]+)(@|%40)([a-z0-9.-]+\.[a-z0-9-]+)/gi
 
@@ -11,6 +18,15 @@ const ADDRESS_IN_TEXT = /([^\s@/?&=:;,"'<>%]+)(@|%40)([a-z0-9.-]+\.[a-z0-9-]+)/g
 export function redactAddress (address: string): string {
   return address.replace(ADDRESS_IN_TEXT, (_m, local: string, at: string, domain: string) => `${local.slice(0, 1)}***${at}${domain}`)
 }
+
+/** Wherever these appear in a logged object they are replaced, whatever the log call passed in. */
+export const REDACTED_PATHS = [
+  'authorization', 'cookie', 'password',
+  'headers.authorization', 'headers.cookie', 'headers["set-cookie"]', 'headers["proxy-authorization"]',
+  'req.headers.authorization', 'req.headers.cookie', 'req.headers["proxy-authorization"]',
+  'request.headers.authorization', 'request.headers.cookie',
+  'res.headers["set-cookie"]',
+]
 
 export interface RequestLogOptions {
   /** Log full e-mail addresses (an admin's explicit choice). */
@@ -29,5 +45,54 @@ export function requestSerializers (options: RequestLogOptions = {}) {
         remoteAddress: request.ip,
       }
     },
+    err (error: Error) {
+      const serialized = pino.stdSerializers.err(error)
+      if (typeof serialized.message === 'string') serialized.message = clean(serialized.message)
+      if (typeof serialized.stack === 'string') serialized.stack = clean(serialized.stack)
+      return serialized
+    },
   }
+}
+
+export interface LogConfig extends RequestLogOptions {
+  level?: string
+  format?: 'json' | 'pretty'
+  /** Where lines go (tests capture them); standard output by default. */
+  destination?: DestinationStream
+}
+
+/** The pino options every logger of the service uses: serializers, redaction and address scrubbing. */
+export function loggerOptions (config: LogConfig = {}): LoggerOptions {
+  const keepAddresses = config.logAddresses === true
+  const options: LoggerOptions = {
+    level: config.level ?? 'info',
+    serializers: requestSerializers(config),
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+  }
+  if (keepAddresses) return options
+  // pino passes the final message (after `%s` formatting, or an error's message) through the `msg` serializer.
+  options.serializers = { ...options.serializers, msg: (message: unknown) => typeof message === 'string' ? redactAddress(message) : message }
+  options.formatters = {
+    log (object) {
+      let copy: Record<string, unknown> | undefined
+      for (const key of Object.keys(object)) {
+        const value = object[key]
+        if (typeof value !== 'string') continue
+        const clean = redactAddress(value)
+        // The caller's object stays as it was.
+        if (clean !== value) (copy ??= { ...object })[key] = clean
+      }
+      return copy ?? object
+    },
+  }
+  return options
+}
+
+/** JSON lines by default; `pretty` for people reading a terminal (pino-pretty in-process, no worker thread). */
+export function createLogger (config: LogConfig = {}): Logger {
+  const destination = config.destination ?? pino.destination(1)
+  const stream = config.format === 'pretty'
+    ? pretty({ destination, colorize: config.destination === undefined && process.stdout.isTTY, translateTime: 'SYS:standard', ignore: 'pid,hostname' })
+    : destination
+  return pino(loggerOptions(config), stream)
 }

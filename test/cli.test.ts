@@ -41,6 +41,33 @@ t.test('import needs exactly one input and refuses unknown options', async (t) =
   t.match(written.join(''), /import takes one file or directory[\s\S]*Unknown option '--outt'/)
 })
 
+t.test('help lists every serve option with its variable', async (t) => {
+  const { USAGE } = await import('../src/cli.ts')
+  const { SETTING_NAMES, flagFor } = await import('../src/config.ts')
+  for (const name of SETTING_NAMES) t.match(USAGE, new RegExp(`^  ${flagFor(name)} +${name} +\\S`, 'm'), name)
+})
+
+t.test('serve reports bad options as configuration problems (exit 1), also without the word serve', async (t) => {
+  const { run } = await import('../src/cli.ts')
+  const stderr = process.stderr.write
+  const written: string[] = []
+  process.stderr.write = ((chunk: string) => { written.push(String(chunk)); return true }) as typeof process.stderr.write
+  try {
+    t.equal(await run(['--port', 'eighty']), 1)
+    process.exitCode = undefined
+    t.equal(await run(['serve', '--colour', 'blue']), 1)
+    process.exitCode = undefined
+  } finally {
+    process.stderr.write = stderr
+  }
+  t.equal(written.join(''), [
+    'PORT="eighty" (from --port) is not valid: must be an integer from 0 to 65535 (0 picks a free port)',
+    '--colour is not an option (see mail-autoconfig help)',
+    'unexpected argument "blue" (see mail-autoconfig help)',
+    '',
+  ].join('\n'))
+})
+
 t.test('check --strict adds the linter: warnings with codes, exit 1; accepted ones are counted', async (t) => {
   const out = sink()
   const err = sink()

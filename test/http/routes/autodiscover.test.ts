@@ -184,7 +184,7 @@ t.test('GET: an Error 600 document, or a 302 to the public https URL when reache
 t.test('the Authorization header is never required, logged or echoed', async (t) => {
   const lines: string[] = []
   const stream = new Writable({ write (chunk, _encoding, done) { lines.push(String(chunk)); done() } })
-  const app = await build(t, { logger: { level: 'trace', stream } })
+  const app = await build(t, { logger: { level: 'trace', destination: stream } })
   const secret = Buffer.from('alice@gmail.com:correct horse battery staple').toString('base64')
   const headers = { authorization: `Basic ${secret}`, cookie: 'session=s3cr3t-cookie' }
   const payload = await outlookRequest()

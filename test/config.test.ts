@@ -1,0 +1,169 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t from 'tap'
+import { BUNDLED_PROVIDERS_DIR, ConfigError, flagFor, loadConfig, parseDuration, parseFlags, SETTING_NAMES, type Config } from '../src/config.ts'
+import { VALID_PROVIDERS_DIR } from './helper.ts'
+
+const tmp = mkdtempSync(join(tmpdir(), 'config-test-'))
+const CERT = join(tmp, 'cert.pem')
+const KEY = join(tmp, 'key.pem')
+writeFileSync(CERT, 'cert')
+writeFileSync(KEY, 'key')
+t.teardown(() => rmSync(tmp, { recursive: true, force: true }))
+
+/** The error lines for an environment (and flags) that must be rejected. */
+function problems (env: Record<string, string>, args: string[] = []): string[] {
+  try {
+    loadConfig(env, args)
+  } catch (error) {
+    if (error instanceof ConfigError) return error.lines
+    throw error
+  }
+  throw new Error(`accepted ${JSON.stringify(env)} ${args.join(' ')}`)
+}
+
+t.test('defaults', async (t) => {
+  const config = loadConfig({})
+  t.same(config, {
+    host: '0.0.0.0',
+    port: 8080,
+    providersDir: BUNDLED_PROVIDERS_DIR,
+    publicBaseUrl: undefined,
+    trustProxy: false,
+    logLevel: 'info',
+    logFormat: 'json',
+    logAddresses: false,
+    tls: undefined,
+    corsOrigins: ['*'],
+    rateLimit: { max: 600, timeWindowMs: 60_000 },
+    shutdownTimeoutMs: 10_000,
+    watchProviders: true,
+  } satisfies Config)
+  t.same(loadConfig({ HOST: '', PORT: '', LOG_LEVEL: '' }), config, 'empty values mean the default')
+})
+
+t.test('every variable is read', async (t) => {
+  const config = loadConfig({
+    HOST: '127.0.0.1',
+    PORT: '9000',
+    PROVIDERS_DIR: VALID_PROVIDERS_DIR,
+    PUBLIC_BASE_URL: 'https://autoconfig.example.com/',
+    TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1',
+    LOG_LEVEL: 'DEBUG',
+    LOG_FORMAT: 'pretty',
+    LOG_ADDRESSES: 'yes',
+    TLS_CERT_FILE: CERT,
+    TLS_KEY_FILE: KEY,
+    CORS_ORIGINS: 'https://app.example.com, http://localhost:3000',
+    RATE_LIMIT_MAX: '50',
+    RATE_LIMIT_WINDOW: '10s',
+    SHUTDOWN_TIMEOUT: '2500',
+    WATCH_PROVIDERS: 'off',
+  })
+  t.same(config, {
+    host: '127.0.0.1',
+    port: 9000,
+    providersDir: VALID_PROVIDERS_DIR,
+    publicBaseUrl: 'https://autoconfig.example.com',
+    trustProxy: ['10.0.0.0/8', '127.0.0.1', '::1'],
+    logLevel: 'debug',
+    logFormat: 'pretty',
+    logAddresses: true,
+    tls: { certFile: CERT, keyFile: KEY },
+    corsOrigins: ['https://app.example.com', 'http://localhost:3000'],
+    rateLimit: { max: 50, timeWindowMs: 10_000 },
+    shutdownTimeoutMs: 2500,
+    watchProviders: false,
+  } satisfies Config)
+})
+
+t.test('value forms', async (t) => {
+  t.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true)
+  t.equal(loadConfig({ TRUST_PROXY: 'false' }).trustProxy, false)
+  t.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2, 'a hop count')
+  t.same(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins, ['*'])
+  t.same(loadConfig({ CORS_ORIGINS: '' }).corsOrigins, [], 'empty turns cross-origin access off')
+  t.equal(loadConfig({ RATE_LIMIT_MAX: '0' }).rateLimit, false, '0 turns rate limiting off')
+  t.equal(loadConfig({ PORT: '0' }).port, 0)
+  t.equal(loadConfig({ PUBLIC_BASE_URL: 'http://mail.example.net:8443/autoconfig/' }).publicBaseUrl, 'http://mail.example.net:8443/autoconfig')
+  t.equal(loadConfig({ HOST: '::' }).host, '::')
+  for (const [text, ms] of [['250ms', 250], ['10s', 10_000], ['1m', 60_000], ['1h', 3_600_000], ['1500', 1500], [' 2 s ', 2000]] as const) {
+    t.equal(parseDuration(text), ms, text)
+  }
+  t.equal(parseDuration('1d'), undefined)
+  t.equal(parseDuration('-1s'), undefined)
+})
+
+t.test('each bad value gets one line naming the variable and what is allowed', async (t) => {
+  const cases: Array<[string, string, RegExp]> = [
+    ['HOST', 'my host', /^HOST="my host" is not valid: must be a host name or IP address/],
+    ['PORT', 'http', /^PORT="http" is not valid: must be an integer from 0 to 65535/],
+    ['PORT', '65536', /^PORT="65536" is not valid: must be an integer from 0 to 65535/],
+    ['PORT', '-1', /^PORT="-1" is not valid/],
+    ['PORT', '80.5', /^PORT="80.5" is not valid/],
+    ['PROVIDERS_DIR', '/nonexistent/providers', /^PROVIDERS_DIR="\/nonexistent\/providers" is not valid: no such directory$/],
+    ['PROVIDERS_DIR', CERT, /^PROVIDERS_DIR=".*cert.pem" is not valid: no such directory$/],
+    ['PUBLIC_BASE_URL', 'autoconfig.example.com', /^PUBLIC_BASE_URL="autoconfig.example.com" is not valid: must be an absolute http\(s\) URL/],
+    ['PUBLIC_BASE_URL', 'ftp://example.com', /^PUBLIC_BASE_URL="ftp:\/\/example.com" is not valid/],
+    ['PUBLIC_BASE_URL', 'https://example.com/?a=1', /^PUBLIC_BASE_URL=.* is not valid: must be an absolute http\(s\) URL without query or fragment/],
+    ['PUBLIC_BASE_URL', 'https://user:pw@example.com', /^PUBLIC_BASE_URL=.* is not valid/],
+    ['TRUST_PROXY', 'yes please', /^TRUST_PROXY="yes please" is not valid: must be false, true, a number of proxy hops, or a comma-separated list/],
+    ['TRUST_PROXY', '10.0.0.0/33', /^TRUST_PROXY="10.0.0.0\/33" is not valid/],
+    ['TRUST_PROXY', 'proxy.example.com', /^TRUST_PROXY="proxy.example.com" is not valid/],
+    ['LOG_LEVEL', 'verbose', /^LOG_LEVEL="verbose" is not valid: must be fatal, error, warn, info, debug, trace, silent$/],
+    ['LOG_FORMAT', 'text', /^LOG_FORMAT="text" is not valid: must be json or pretty$/],
+    ['LOG_ADDRESSES', 'maybe', /^LOG_ADDRESSES="maybe" is not valid: must be true or false/],
+    ['CORS_ORIGINS', 'https://app.example.com/path', /^CORS_ORIGINS=.* is not valid: "https:\/\/app.example.com\/path" is not an origin \(scheme:\/\/host\[:port\], no path\)$/],
+    ['CORS_ORIGINS', 'example.com', /^CORS_ORIGINS="example.com" is not valid: "example.com" is not an origin/],
+    ['RATE_LIMIT_MAX', 'lots', /^RATE_LIMIT_MAX="lots" is not valid: must be an integer from 0 to 1000000/],
+    ['RATE_LIMIT_WINDOW', '1 fortnight', /^RATE_LIMIT_WINDOW="1 fortnight" is not valid: must be a duration from 1000ms to 3600s/],
+    ['RATE_LIMIT_WINDOW', '10ms', /^RATE_LIMIT_WINDOW="10ms" is not valid: must be a duration/],
+    ['SHUTDOWN_TIMEOUT', '2d', /^SHUTDOWN_TIMEOUT="2d" is not valid: must be a duration from 0ms to 600s/],
+    ['WATCH_PROVIDERS', 'sometimes', /^WATCH_PROVIDERS="sometimes" is not valid: must be true or false/],
+    ['TLS_CERT_FILE', '/nonexistent/cert.pem', /^TLS_CERT_FILE="\/nonexistent\/cert.pem" is not valid: cannot read this file/],
+  ]
+  for (const [name, value, expected] of cases) {
+    const env: Record<string, string> = { [name]: value }
+    if (name === 'TLS_CERT_FILE') env.TLS_KEY_FILE = KEY
+    const lines = problems(env)
+    t.equal(lines.length, 1, `${name}=${value}: one line`)
+    t.match(lines[0], expected, `${name}=${value}`)
+  }
+})
+
+t.test('every bad value is reported at once', async (t) => {
+  const lines = problems({ PORT: 'x', LOG_LEVEL: 'loud', LOG_FORMAT: 'xml' })
+  t.same(lines.map((l) => l.split('=')[0]), ['PORT', 'LOG_LEVEL', 'LOG_FORMAT'])
+})
+
+t.test('TLS needs both the certificate and the key', async (t) => {
+  t.same(problems({ TLS_CERT_FILE: CERT }), ['TLS_KEY_FILE is required when TLS_CERT_FILE is set (https needs both the certificate chain and its private key)'])
+  t.same(problems({ TLS_KEY_FILE: KEY }), ['TLS_CERT_FILE is required when TLS_KEY_FILE is set (https needs both the certificate chain and its private key)'])
+})
+
+t.test('flags mirror the variables and win over them', async (t) => {
+  t.same(SETTING_NAMES.map(flagFor).slice(0, 3), ['--host', '--port', '--providers-dir'])
+  const config = loadConfig({ PORT: '1234', LOG_LEVEL: 'warn' }, ['--port', '9999', `--providers-dir=${VALID_PROVIDERS_DIR}`, '--log-addresses', '--watch-providers', 'false'])
+  t.equal(config.port, 9999)
+  t.equal(config.providersDir, VALID_PROVIDERS_DIR)
+  t.equal(config.logLevel, 'warn', 'the variable applies when no flag is given')
+  t.equal(config.logAddresses, true, 'a bare boolean flag means true')
+  t.equal(config.watchProviders, false)
+  t.equal(loadConfig({}, ['--log-addresses=false']).logAddresses, false)
+  t.equal(loadConfig({}, ['--log-addresses', '--port', '1']).logAddresses, true, 'bare flag before another flag')
+})
+
+t.test('bad flags name the flag', async (t) => {
+  t.same(problems({}, ['--port', 'abc']), ['PORT="abc" (from --port) is not valid: must be an integer from 0 to 65535 (0 picks a free port)'])
+  t.same(problems({}, ['--prot', '80']), ['--prot is not an option (see mail-autoconfig help)', 'unexpected argument "80" (see mail-autoconfig help)'])
+  t.same(problems({}, ['--port']), ['--port needs a value: an integer from 0 to 65535 (0 picks a free port)'])
+  t.same(parseFlags(['--host=::1']), { values: { HOST: '::1' }, problems: [] })
+})
+
+t.test('the README documents every variable with its flag', async (t) => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+  for (const name of SETTING_NAMES) {
+    t.match(readme, new RegExp(`^\\| \`${name}\`, \`${flagFor(name)}\` \\|`, 'm'), name)
+  }
+})

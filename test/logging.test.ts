@@ -1,0 +1,83 @@
+import { Writable } from 'node:stream'
+import t from 'tap'
+import { createLogger, redactAddress } from '../src/logging.ts'
+import { buildApp } from '../src/app.ts'
+import { build, BUNDLED_DIR, lookupFor } from './helper.ts'
+
+/** A destination that keeps every line pino writes. */
+function capture () {
+  const lines: string[] = []
+  const stream = new Writable({
+    write (chunk, _enc, done) {
+      lines.push(...String(chunk).split('\n').filter((l) => l !== ''))
+      done()
+    },
+  })
+  return { stream, lines, records: () => lines.map((l) => JSON.parse(l)) }
+}
+
+const SECRET = 'Basic YWxpY2VAZ21haWwuY29tOmh1bnRlcjI='
+const COOKIE = 'session=s3cr3t-cookie-value'
+
+t.test('redactAddress keeps the first letter and the domain', async (t) => {
+  const cases: Array<[string, string]> = [
+    ['alice@gmail.com', 'a***@gmail.com'],
+    ['/mail/config-v1.1.xml?emailaddress=alice.smith%40example.co.uk', '/mail/config-v1.1.xml?emailaddress=a***%40example.co.uk'],
+    ['from bob@mail.com and carol+tag@mail.com', 'from b***@mail.com and c***@mail.com'],
+    ['no address here', 'no address here'],
+    ['gmail.com', 'gmail.com'],
+  ]
+  for (const [input, expected] of cases) t.equal(redactAddress(input), expected, input)
+})
+
+t.test('request logs: request id on every line, no address, no Authorization, no cookie', async (t) => {
+  const out = capture()
+  const app = await buildApp({ lookup: await lookupFor(BUNDLED_DIR), logger: { level: 'debug', destination: out.stream } })
+  t.teardown(() => app.close())
+  app.get('/test/log-everything', async (request) => {
+    // A careless handler: every way an address or a credential could reach the log.
+    request.log.info({ email: 'dave@gmail.com', headers: request.headers }, 'looked up erin@gmail.com')
+    request.log.warn('asked for %s', 'frank@gmail.com')
+    request.log.error(new Error('no provider for grace@gmail.com'))
+    return 'ok'
+  })
+  await app.inject({ method: 'GET', url: '/mail/config-v1.1.xml?emailaddress=alice%40gmail.com', headers: { authorization: SECRET, cookie: COOKIE } })
+  await app.inject({ method: 'GET', url: '/mail/config-v1.1.xml?emailaddress=bob@unknown.example', headers: { authorization: SECRET } })
+  await app.inject({ method: 'GET', url: '/test/log-everything', headers: { authorization: SECRET, cookie: COOKIE, 'proxy-authorization': SECRET } })
+
+  const all = out.lines.join('\n')
+  t.ok(out.lines.length >= 8, `${out.lines.length} lines captured`)
+  for (const leaked of ['alice', 'bob@', 'dave@', 'erin@', 'frank@', 'grace@', SECRET, 'YWxpY2', 's3cr3t']) {
+    t.notOk(all.includes(leaked), `never logged: ${leaked}`)
+  }
+  t.match(all, /a\*\*\*%40gmail\.com/, 'the address appears redacted')
+  t.match(all, /b\*\*\*@unknown\.example/)
+  t.match(all, /looked up e\*\*\*@gmail\.com/)
+  t.match(all, /asked for f\*\*\*@gmail\.com/)
+  t.match(all, /no provider for g\*\*\*@gmail\.com/)
+  t.match(all, /"authorization":"\[redacted\]"/, 'a logged header object is censored')
+
+  const requestLines = out.records().filter((r) => r.req !== undefined || r.res !== undefined || /looked up|asked for|no provider/.test(r.msg ?? r.err?.message ?? ''))
+  t.ok(requestLines.length >= 9)
+  for (const record of requestLines) t.match(record.reqId, /^[0-9a-f-]{36}$/, `reqId on: ${record.msg}`)
+})
+
+t.test('LOG_ADDRESSES=true logs full addresses, still never credentials', async (t) => {
+  const out = capture()
+  const app = await build(t, { logger: { level: 'info', destination: out.stream }, logAddresses: true })
+  await app.inject({ method: 'GET', url: '/mail/config-v1.1.xml?emailaddress=alice@gmail.com', headers: { authorization: SECRET, cookie: COOKIE } })
+  const all = out.lines.join('\n')
+  t.match(all, /emailaddress=alice@gmail\.com/)
+  t.notOk(all.includes(SECRET) || all.includes('s3cr3t'), 'no credentials')
+})
+
+t.test('pretty format writes readable lines through the same redaction', async (t) => {
+  const out = capture()
+  const log = createLogger({ format: 'pretty', destination: out.stream })
+  log.info({ headers: { authorization: SECRET } }, 'hello heidi@gmail.com')
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  const all = out.lines.join('\n')
+  t.match(all, /INFO.*hello h\*\*\*@gmail\.com/)
+  t.notOk(all.includes(SECRET))
+  t.throws(() => JSON.parse(out.lines[0]!), 'not JSON')
+})

@@ -1,0 +1,202 @@
+/**
+ * The real, built server as a child process on 127.0.0.1: start-up, refusal to start, SIGHUP reload, https, and
+ * SIGTERM with a request in flight. Builds dist/ first, exactly as `npm start` does.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { request as httpsRequest } from 'node:https'
+import { connect, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import t from 'tap'
+import { BUNDLED_DIR, FIXTURES_DIR, INVALID_PROVIDERS_DIR } from './helper.ts'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const SERVER = join(ROOT, 'dist/server.js')
+const CLI = join(ROOT, 'dist/cli.js')
+
+// Building and starting real processes is slow on a busy machine; the default per-file timeout is for unit tests.
+t.setTimeout(150_000)
+
+execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' })
+
+interface Running {
+  child: ChildProcess
+  /** Parsed JSON log lines, as they arrive. */
+  records: Array<Record<string, any>>
+  stderr: () => string
+  exited: Promise<{ code: number | null, signal: NodeJS.Signals | null }>
+  /** Resolves with the first log record that matches. */
+  waitFor: (test: (record: Record<string, any>) => boolean, what: string) => Promise<Record<string, any>>
+}
+
+function start (t: { teardown (fn: () => void): void }, script: string, args: string[], env: Record<string, string>): Running {
+  const child = spawn(process.execPath, [script, ...args], {
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const records: Array<Record<string, any>> = []
+  const waiters: Array<{ test: (r: Record<string, any>) => boolean, resolve: (r: Record<string, any>) => void }> = []
+  let buffered = ''
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    buffered += chunk
+    let newline
+    while ((newline = buffered.indexOf('\n')) !== -1) {
+      const line = buffered.slice(0, newline)
+      buffered = buffered.slice(newline + 1)
+      const record = JSON.parse(line)
+      records.push(record)
+      for (const waiter of waiters.filter((w) => w.test(record))) {
+        waiters.splice(waiters.indexOf(waiter), 1)
+        waiter.resolve(record)
+      }
+    }
+  })
+  let stderr = ''
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+  const exited = new Promise<{ code: number | null, signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('exit', (code, signal) => resolve({ code, signal }))
+  })
+  t.teardown(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
+  const waitFor = (test: (r: Record<string, any>) => boolean, what: string) => {
+    const found = records.find(test)
+    if (found !== undefined) return Promise.resolve(found)
+    return new Promise<Record<string, any>>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; stderr: ${stderr}`)), 10_000)
+      waiters.push({ test, resolve: (r) => { clearTimeout(timer); resolve(r) } })
+      exited.then(({ code }) => reject(new Error(`exited with ${code} while waiting for ${what}; stderr: ${stderr}`)), () => {})
+    })
+  }
+  return { child, records, stderr: () => stderr, exited, waitFor }
+}
+
+async function readyAddress (server: Running): Promise<string> {
+  const ready = await server.waitFor((r) => typeof r.msg === 'string' && r.msg.startsWith('ready on '), 'ready')
+  return /^ready on (\S+);/.exec(ready.msg)![1]!
+}
+
+/** Opens a raw connection and sends the start of a request whose body is not complete yet. */
+function startSlowRequest (address: string): Promise<{ socket: Socket, response: Promise<string> }> {
+  const { hostname, port } = new URL(address)
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => {
+      socket.write('POST /mail/config-v1.1.xml HTTP/1.1\r\nHost: autoconfig.gmail.com\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n{"a":')
+      let received = ''
+      socket.setEncoding('utf8').on('data', (chunk: string) => { received += chunk })
+      const response = new Promise<string>((resolve) => socket.on('close', () => resolve(received)))
+      resolve({ socket, response })
+    })
+    socket.on('error', reject)
+  })
+}
+
+function connectionRefused (address: string): Promise<boolean> {
+  const { hostname, port } = new URL(address)
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname)
+    socket.on('connect', () => { socket.destroy(); resolve(false) })
+    socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'))
+  })
+}
+
+t.test('serves Gmail; SIGTERM with a request in flight: no new connections, the request finishes, exit 0', async (t) => {
+  const server = start(t, CLI, ['serve', '--providers-dir', BUNDLED_DIR, '--shutdown-timeout', '10s'], {})
+  const address = await readyAddress(server)
+  t.match(address, /^http:\/\/127\.0\.0\.1:\d+$/)
+  const ready = await fetch(`${address}/readyz`)
+  t.equal(ready.status, 200)
+  t.match(await ready.json(), { status: 'ready', providers: Number })
+  const gmail = await fetch(`${address}/mail/config-v1.1.xml?emailaddress=alice@gmail.com`)
+  t.equal(gmail.status, 200)
+  t.match(await gmail.text(), /<hostname>imap\.gmail\.com<\/hostname>/)
+  const metrics = await (await fetch(`${address}/metrics`)).text()
+  t.match(metrics, /^mail_autoconfig_requests_total\{kind="autoconfig",outcome="served"\} 1$/m)
+  t.match(metrics, /^process_resident_memory_bytes \d+/m, 'the process metrics are on in the server')
+
+  const { socket, response } = await startSlowRequest(address)
+  await server.waitFor((r) => r.msg === 'incoming request' && r.req?.method === 'POST', 'the request to arrive')
+
+  server.child.kill('SIGTERM')
+  await server.waitFor((r) => r.msg === 'stopping: finishing requests in flight', 'the stop to begin')
+  let refused = false
+  for (let i = 0; i < 50 && !refused; i++) {
+    refused = await connectionRefused(address)
+    if (!refused) await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  t.ok(refused, 'new connections are refused while the request is in flight')
+  t.equal(server.child.exitCode, null, 'still running while the request is in flight')
+
+  socket.write('1}   ') // the last 5 of the 10 announced bytes
+  const answer = await response
+  t.match(answer, /^HTTP\/1\.1 404 Not Found\r\n/, 'the request in flight got its complete answer')
+  t.match(answer, /"code":"ROUTE_NOT_FOUND"/)
+  t.same(await server.exited, { code: 0, signal: null })
+  t.ok(server.records.some((r) => r.msg === 'request completed' && r.res?.statusCode === 404))
+})
+
+t.test('SIGTERM: a request slower than SHUTDOWN_TIMEOUT is cut and the process still exits 0', async (t) => {
+  const server = start(t, SERVER, [], { PROVIDERS_DIR: BUNDLED_DIR, SHUTDOWN_TIMEOUT: '300ms' })
+  const address = await readyAddress(server)
+  const { response } = await startSlowRequest(address)
+  await server.waitFor((r) => r.msg === 'incoming request', 'the request to arrive')
+  const stopped = performance.now()
+  server.child.kill('SIGTERM')
+  t.equal(await response, '', 'the stuck connection is closed without an answer')
+  t.same(await server.exited, { code: 0, signal: null })
+  t.ok(performance.now() - stopped < 5000, 'within the bound')
+  t.ok(server.records.some((r) => r.level === 40 && /shutdown timeout/.test(r.msg)), 'the cut is logged')
+})
+
+t.test('a bad setting stops the process with one line naming it', async (t) => {
+  const server = start(t, SERVER, ['--log-format', 'xml'], { PORT: 'http' })
+  t.same(await server.exited, { code: 1, signal: null })
+  t.equal(server.stderr(), [
+    'PORT="http" is not valid: must be an integer from 0 to 65535 (0 picks a free port)',
+    'LOG_FORMAT="xml" (from --log-format) is not valid: must be json or pretty',
+    '',
+  ].join('\n'))
+})
+
+t.test('broken provider files at start-up: every problem printed, exit 1', async (t) => {
+  const server = start(t, SERVER, [], { PROVIDERS_DIR: INVALID_PROVIDERS_DIR })
+  t.same(await server.exited, { code: 1, signal: null })
+  const lines = server.stderr().trim().split('\n')
+  t.ok(lines.length > 10)
+  t.match(lines.at(-1), /^\d+ problem\(s\) in .*invalid; not starting\.$/)
+  t.ok(lines.some((l) => /three-mistakes\.yaml:2:1 displayNameShort: unknown key/.test(l)))
+})
+
+t.test('https with TLS_CERT_FILE and TLS_KEY_FILE; SIGHUP reloads providers and certificate (watching off)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'server-test-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const file = join(dir, 'hup.yaml')
+  const provider = (host: string) => `name: Hup\ndomains: [hup.test]\nincoming:\n  - type: imap\n    host: ${host}\noutgoing:\n  - host: ${host}\n`
+  writeFileSync(file, provider('imap.before.hup.test'))
+  const cert = join(FIXTURES_DIR, 'tls/cert.pem')
+  const server = start(t, SERVER, [], { PROVIDERS_DIR: dir, WATCH_PROVIDERS: 'false', TLS_CERT_FILE: cert, TLS_KEY_FILE: join(FIXTURES_DIR, 'tls/key.pem') })
+  const address = await readyAddress(server)
+  t.match(address, /^https:\/\/127\.0\.0\.1:\d+$/)
+  const host = async () => {
+    const { status, body } = await new Promise<{ status: number, body: string }>((resolve, reject) => {
+      const req = httpsRequest(`${address}/v1.1/hup.test`, { ca: readFileSync(cert) }, (res) => {
+        let body = ''
+        res.setEncoding('utf8').on('data', (chunk: string) => { body += chunk }).on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+      })
+      req.on('error', reject)
+      req.end()
+    })
+    t.equal(status, 200, 'served over https with the configured certificate')
+    return /<hostname>([^<]+)</.exec(body)?.[1]
+  }
+  t.equal(await host(), 'imap.before.hup.test')
+  writeFileSync(file, provider('imap.after.hup.test'))
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  t.equal(await host(), 'imap.before.hup.test', 'not watching: the edit waits for SIGHUP')
+  server.child.kill('SIGHUP')
+  await server.waitFor((r) => r.msg === 'providers reloaded' && r.reason === 'SIGHUP', 'the reload')
+  await server.waitFor((r) => r.msg === 'TLS certificate reloaded', 'the certificate reload')
+  t.equal(await host(), 'imap.after.hup.test')
+  server.child.kill('SIGTERM')
+  t.same(await server.exited, { code: 0, signal: null })
+})
