@@ -156,4 +156,4 @@ function parseJson (text: string): Record<string, unknown> | undefined {
 }
 
 /** Runs per property: enough for thousands of requests per route across the suite, a few seconds per file. */
-export const RUNS = Number(process.env.HOSTILE_RUNS ?? 1500)
+export const RUNS = Number(process.env.HOSTILE_RUNS ?? 1000)
