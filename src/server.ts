@@ -20,8 +20,8 @@ import { CatalogReloader, type ReloadOutcome } from './catalog/reload.ts'
 import { formatProblem } from './catalog/report.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
 import { Readiness } from './http/plugins/readiness.ts'
-import { warmAutoconfig } from './http/prepared-autoconfig.ts'
-import { warmAutodiscover } from './http/prepared-autodiscover.ts'
+import { warmAutoconfigInBackground } from './http/prepared-autoconfig.ts'
+import { warmAutodiscoverInBackground } from './http/prepared-autodiscover.ts'
 import { isMainModule } from './main-module.ts'
 
 export interface StartOptions {
@@ -40,10 +40,18 @@ export interface RunningServer {
   stop: () => Promise<void>
 }
 
-/** Everything the answers are made from, prepared before a catalog is swapped in. */
-function prepareCatalog (catalog: Catalog): void {
-  warmAutoconfig(catalog.providers.values())
-  warmAutodiscover(catalog.providers.values())
+/**
+ * Everything the answers are made from, prepared as a catalog is swapped in: in the background, a batch at a
+ * time, since requests render what they need themselves until then (a 10,000-provider catalog would otherwise
+ * take as long again to get ready). Warming stops when a newer catalog replaces this one.
+ */
+function prepareCatalog (app: FastifyInstance, lookup: ProviderLookup, catalog: Catalog): void {
+  // Starts on the next turn of the event loop, after the caller has swapped the catalog in.
+  const isCurrent = () => lookup.catalog === catalog
+  warmAutoconfigInBackground(catalog.providers.values(), isCurrent)
+    .catch((err: unknown) => app.log.error({ err }, 'rendering autoconfig documents ahead failed; requests render their own'))
+    .then(() => warmAutodiscoverInBackground(catalog.providers.values(), isCurrent))
+    .catch((err: unknown) => app.log.error({ err }, 'compiling autodiscover templates ahead failed; requests compile their own'))
 }
 
 function readTls (config: Config): { cert: Buffer, key: Buffer } | undefined {
@@ -97,7 +105,7 @@ export async function startServer (config: Config, options: StartOptions = {}): 
   const reloader = new CatalogReloader({
     dir: config.providersDir,
     lookup,
-    prepare: prepareCatalog,
+    prepare: (catalog) => prepareCatalog(app, lookup, catalog),
     onReload: (outcome) => logReload(app, outcome),
     onWatchError: (err) => app.log.error({ err, dir: config.providersDir }, 'cannot watch the providers directory; reload with SIGHUP'),
   })
@@ -145,7 +153,7 @@ export async function startServer (config: Config, options: StartOptions = {}): 
     process.exitCode = 1
     return undefined
   }
-  prepareCatalog(loaded.catalog)
+  prepareCatalog(app, lookup, loaded.catalog)
   lookup.replace(loaded.catalog)
   app.metrics.catalogLoaded()
   readiness.markReady()

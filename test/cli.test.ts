@@ -28,17 +28,31 @@ t.test('check lists every problem with its position and exits 1', async (t) => {
   t.equal(out.text(), '')
 })
 
-t.test('import needs exactly one input and refuses unknown options', async (t) => {
-  const stderr = process.stderr.write
-  const written: string[] = []
-  process.stderr.write = ((chunk: string) => { written.push(String(chunk)); return true }) as typeof process.stderr.write
+/** Runs the command line with process.stdout and process.stderr captured. */
+async function runCaptured (argv: string[]) {
+  const out: string[] = []
+  const err: string[] = []
+  const { write: writeOut } = process.stdout
+  const { write: writeErr } = process.stderr
+  process.stdout.write = ((chunk: string) => { out.push(String(chunk)); return true }) as typeof process.stdout.write
+  process.stderr.write = ((chunk: string) => { err.push(String(chunk)); return true }) as typeof process.stderr.write
   try {
-    t.equal(await run(['import']), 2)
-    t.equal(await run(['import', 'a.xml', '--outt', 'x']), 2)
+    return { code: await run(argv), out: out.join(''), err: err.join('') }
   } finally {
-    process.stderr.write = stderr
+    process.stdout.write = writeOut
+    process.stderr.write = writeErr
   }
-  t.match(written.join(''), /import takes one file or directory[\s\S]*Unknown option '--outt'/)
+}
+
+t.test('command arguments: import needs one input; unknown options are usage errors; check takes --strict', async (t) => {
+  t.match(await runCaptured(['import']), { code: 2, err: /^import takes one file or directory\nUsage:/ })
+  t.match(await runCaptured(['import', 'a.xml', '--outt', 'x']), { code: 2, err: /Unknown option '--outt'/ })
+  t.match(await runCaptured(['export', '--bogus']), { code: 2, err: /Unknown option '--bogus'/ })
+  t.match(await runCaptured(['check', LINT_PROVIDERS_DIR, '--strict']), { code: 1, err: /\[plain-connection\]\n1 warning\(s\) in / })
+  t.match(await runCaptured(['check', LINT_PROVIDERS_DIR]), { code: 0, out: /no problems\n$/ })
+  const help = await runCaptured(['help'])
+  t.equal(help.code, 0)
+  for (const usage of ['check [dir] [--strict]', 'import <file-or-dir> [--out dir] [--force]', 'export [dir] [--out dir]']) t.match(help.out, `mail-autoconfig ${usage}`)
 })
 
 t.test('help lists every serve option with its variable', async (t) => {

@@ -48,3 +48,35 @@ export function warmAutoconfig (providers: Iterable<Provider>): void {
     if (!exactDocuments.has(provider)) exactDocuments.set(provider, prepare(provider))
   }
 }
+
+/** Providers rendered per turn of the event loop when warming in the background (a few milliseconds' work). */
+const WARM_BATCH = 100
+
+/**
+ * Renders every provider's exact-match document a batch at a time, yielding to the event loop between batches:
+ * with tens of thousands of providers, rendering all before serving would delay start-up by as much as loading
+ * them. A request that comes first renders its own document (preparedAutoconfig), so nothing waits. Stops early
+ * once `isCurrent()` is false, i.e. a newer catalog has replaced this one.
+ */
+export function warmAutoconfigInBackground (providers: Iterable<Provider>, isCurrent: () => boolean = () => true): Promise<void> {
+  const pending = [...providers]
+  let next = 0
+  return new Promise((resolve, reject) => {
+    const step = () => {
+      try {
+        if (!isCurrent()) return resolve()
+        warmAutoconfig(pending.slice(next, next += WARM_BATCH))
+        if (next < pending.length) setImmediate(step)
+        else resolve()
+      } catch (error) {
+        reject(error)
+      }
+    }
+    setImmediate(step)
+  })
+}
+
+/** True once the provider's exact-match document is rendered. */
+export function isAutoconfigWarm (provider: Provider): boolean {
+  return exactDocuments.has(provider)
+}

@@ -38,3 +38,34 @@ export function preparedAutodiscover (provider: Provider, address: EmailAddress,
 export function warmAutodiscover (providers: Iterable<Provider>): void {
   for (const provider of providers) compiled(provider, 'outlook-2006a')
 }
+
+/** Providers compiled per turn of the event loop when warming in the background (a few milliseconds' work). */
+const WARM_BATCH = 100
+
+/**
+ * `warmAutodiscover` a batch at a time, yielding to the event loop between batches, so a large catalog does not
+ * delay serving; a request that comes first compiles its own template. Stops once `isCurrent()` is false, i.e. a
+ * newer catalog has replaced this one.
+ */
+export function warmAutodiscoverInBackground (providers: Iterable<Provider>, isCurrent: () => boolean = () => true): Promise<void> {
+  const pending = [...providers]
+  let next = 0
+  return new Promise((resolve, reject) => {
+    const step = () => {
+      try {
+        if (!isCurrent()) return resolve()
+        warmAutodiscover(pending.slice(next, next += WARM_BATCH))
+        if (next < pending.length) setImmediate(step)
+        else resolve()
+      } catch (error) {
+        reject(error)
+      }
+    }
+    setImmediate(step)
+  })
+}
+
+/** True once the provider's template for Outlook's usual schema is compiled (or known not to compile). */
+export function isAutodiscoverWarm (provider: Provider): boolean {
+  return templates.get(provider)?.['outlook-2006a'] !== undefined
+}

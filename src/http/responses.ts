@@ -22,6 +22,7 @@ export const problemSchema = z.looseObject({
   code: z.enum(ERROR_CODES).meta({ description: 'The permanent error code (src/errors.ts); safe to key on', examples: ['INVALID_EMAIL_ADDRESS'] }),
   parameter: z.string().optional().meta({ description: 'The request parameter that is not valid', examples: ['email'] }),
   domain: z.string().optional().describe('The normalised domain that no provider serves'),
+  state: z.enum(['loading', 'stopping']).optional().describe('With `NOT_READY`: whether providers are still loading or the server is stopping'),
   retryAfterSeconds: z.int().min(0).optional().meta({ description: 'With `RATE_LIMITED`: seconds until the client may ask again (also in `Retry-After`)', examples: [30] }),
 }).meta({
   id: 'Problem',

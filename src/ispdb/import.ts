@@ -134,7 +134,10 @@ function convert (doc: XmlDocument, log: ImportLog, comments: CommentTrail): Dra
     checkAttributes(element, ['id'], log)
     walkChildren(element, {
       domain: (child) => {
-        const text = leafText(child, log, [])
+        const purpose = attributeOf(child, 'purpose')
+        // The 1.2 draft's purpose="mx" marks a domain listed only for lookups by MX host.
+        if (purpose !== undefined) log.dropped(child.line, `purpose=${quote(purpose)} on <domain> (1.2 draft): the model treats every domain alike, so the domain is kept without it`)
+        const text = leafText(child, log, ['purpose'])
         const ascii = toAsciiHostname(text)
         if (ascii === undefined || !ascii.includes('.')) {
           log.dropped(child.line, `<domain> ${quote(text)} is not a domain name (Thunderbird skips it too)`)
@@ -150,7 +153,10 @@ function convert (doc: XmlDocument, log: ImportLog, comments: CommentTrail): Dra
       },
       displayName: firstOnly(log, (child) => {
         const text = leafText(child, log)
-        if (text === '') return undefined
+        if (text === '') {
+          log.dropped(child.line, 'empty <displayName>')
+          return undefined
+        }
         draft.name = text.length > MAX_NAME ? text.slice(0, MAX_NAME) : text
         if (text.length > MAX_NAME) log.fixed(child.line, `<displayName> is longer than ${MAX_NAME} characters (the 1.2 draft's limit); cut to ${quote(draft.name)}`)
         return ['name']

@@ -72,6 +72,7 @@ export function leafText (element: XmlElement, log: ImportLog, allowedAttributes
   checkAttributes(element, allowedAttributes, log)
   for (const child of element.children) {
     if (child.kind === 'element') log.dropped(child.line, `<${child.name}> inside <${element.name}>, which holds a plain value`)
+    if (child.kind === 'comment') log.dropped(element.line, `comment ${quote(child.text)} inside <${element.name}>: a value has no place for it`)
   }
   return textOf(element)
 }

@@ -175,3 +175,20 @@ t.test('ids: <emailProvider id> when free, the file name otherwise; files named 
   t.equal(idFromFileName('dir/Some File.XML'), 'some-file')
   t.equal(yamlFileName('dir/OXCloud-EU.xml'), 'oxcloud-eu.yaml')
 })
+
+t.test('1.2 draft domain purpose, empty names and comments inside values are reported', async (t) => {
+  const result = imported(importAutoconfig({
+    file: 'x.xml',
+    text: MINIMAL(IMAP + SMTP)
+      .replace('<domain>x.example</domain>', '<domain>x.example</domain>\n<domain purpose="mx">mx.x.example</domain>')
+      .replace('<displayName>X</displayName>', '<displayName></displayName><displayShortName>X<!-- short --></displayShortName>'),
+  }))
+  t.same(result.notes.map((note) => formatNote('x.xml', note)), [
+    'x.xml:1: fixed: no <displayName>: the name is "x.example", from the id, as Thunderbird does',
+    'x.xml:3: dropped: purpose="mx" on <domain> (1.2 draft): the model treats every domain alike, so the domain is kept without it',
+    'x.xml:3: dropped: empty <displayName>',
+    'x.xml:3: dropped: comment "short" inside <displayShortName>: a value has no place for it',
+  ])
+  t.same(result.provider.domains, ['x.example', 'mx.x.example'])
+  t.equal(result.provider.shortName, 'X')
+})

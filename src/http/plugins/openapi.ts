@@ -44,6 +44,8 @@ const zodTransform = createJsonSchemaTransform({ skipList: [] })
  */
 const transform: typeof zodTransform = (document) => {
   const transformed = zodTransform(document)
+  // Routes often share one `tags` array; a shared object would come out as a YAML anchor and alias (&a1, *a1).
+  if (Array.isArray(transformed.schema.tags)) transformed.schema.tags = [...transformed.schema.tags]
   const original = document.schema?.response as Record<string, Partial<ContentResponse>> | undefined
   const response = transformed.schema.response as Record<string, Record<string, unknown>> | undefined
   if (original !== undefined && response !== undefined) {

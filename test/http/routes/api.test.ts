@@ -244,6 +244,9 @@ t.test('conditional GET: If-None-Match gets 304 on every API route', async (t) =
     t.equal(head.statusCode, 200)
     t.equal(head.headers.etag, etag, 'HEAD has the same tag')
     t.equal(head.body, '')
+    const headHit = await app.inject({ method: 'HEAD', url, headers: { 'if-none-match': etag } })
+    t.equal(headHit.statusCode, 304, 'HEAD revalidates too')
+    t.equal(headHit.body, '')
   }
   const alice = await app.inject({ url: '/api/v1/lookup?email=alice@gmail.com' })
   const bob = await app.inject({ url: '/api/v1/lookup?email=bob@gmail.com' })

@@ -1,0 +1,34 @@
+import t from 'tap'
+import { isAutoconfigWarm, preparedAutoconfig, warmAutoconfigInBackground } from '../../src/http/prepared-autoconfig.ts'
+import type { Provider } from '../../src/model/provider.ts'
+import { BUNDLED_DIR, lookupFor } from '../helper.ts'
+
+/** Distinct provider objects (documents hang off the object), as many as a large catalog has. */
+async function providers (count: number): Promise<Provider[]> {
+  const [template] = [...(await lookupFor(BUNDLED_DIR)).catalog.providers.values()]
+  return Array.from({ length: count }, (_, i) => ({ ...template!, id: `p${i}` }))
+}
+
+t.test('background warming renders every document, yielding to the event loop between batches', async (t) => {
+  const list = await providers(350)
+  // Counts turns of the event loop taken by other work while the warming runs.
+  let turnsDuringWarming = 0
+  let done = false
+  const counter = () => { turnsDuringWarming++; if (!done) setImmediate(counter) }
+  setImmediate(counter)
+  await warmAutoconfigInBackground(list)
+  done = true
+  t.ok(list.every(isAutoconfigWarm), 'all rendered')
+  t.ok(turnsDuringWarming >= 3, `other work ran in between (${turnsDuringWarming} turns)`)
+  const doc = preparedAutoconfig({ provider: list[0]!, domain: 'gmail.com', matchedBy: 'exact', pattern: 'gmail.com' })
+  t.match(doc.body.toString(), /<clientConfig/)
+})
+
+t.test('warming stops once its catalog is no longer current', async (t) => {
+  const list = await providers(350)
+  let current = true
+  const warming = warmAutoconfigInBackground(list, () => current)
+  current = false
+  await warming
+  t.notOk(list.some(isAutoconfigWarm), 'nothing rendered for a replaced catalog')
+})
