@@ -19,6 +19,7 @@ import { API_PREFIX, apiRoutes } from './http/routes/api.ts'
 import { autoconfigRoutes } from './http/routes/autoconfig.ts'
 import { autodiscoverRoutes } from './http/routes/autodiscover.ts'
 import { healthRoutes } from './http/routes/health.ts'
+import { tlsAskRoutes } from './http/routes/tls-ask.ts'
 import { serializerCompiler } from './http/serializer.ts'
 import { createLogger, type LogConfig } from './logging.ts'
 
@@ -85,6 +86,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   await app.register(readinessPlugin, { readiness: options.readiness ?? new Readiness('ready') })
   await app.register(metricsPlugin, { lookup: options.lookup, processMetrics: options.processMetrics ?? false })
   await app.register(healthRoutes)
+  await app.register(tlsAskRoutes)
   await app.register(autoconfigRoutes)
   await app.register(autodiscoverRoutes, { publicBaseUrl: options.publicBaseUrl })
   await app.register(apiRoutes, { prefix: API_PREFIX, corsOrigins: options.corsOrigins ?? ['*'], publicBaseUrl: options.publicBaseUrl?.replace(/\/+$/, '') })

@@ -11,7 +11,7 @@
  * which then decides and reports positions. Positions for cross-file clashes are found by re-reading just the
  * files concerned, so no parse tree is kept per file.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { basename, extname, join } from 'node:path'
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml'
@@ -135,9 +135,19 @@ function crossFileProblems (files: readonly ParsedFile[]): Problem[] {
 export async function listProviderFiles (dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true })
   return entries
-    .filter((entry) => entry.isFile() && PROVIDER_FILE_EXTENSIONS.has(extname(entry.name)))
+    .filter((entry) => !entry.name.startsWith('.') && PROVIDER_FILE_EXTENSIONS.has(extname(entry.name)))
+    // A Kubernetes ConfigMap volume holds symlinks (`gmail.yaml` → `..data/gmail.yaml`), so links to files count.
+    .filter((entry) => entry.isFile() || (entry.isSymbolicLink() && isFileBehindLink(join(dir, entry.name))))
     .map((entry) => join(dir, entry.name))
     .sort()
+}
+
+function isFileBehindLink (path: string): boolean {
+  try {
+    return statSync(path).isFile()
+  } catch {
+    return false // a dangling link, e.g. mid-swap
+  }
 }
 
 /** Loads a whole providers directory: a complete catalog, or every problem found. */

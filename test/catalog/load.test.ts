@@ -136,3 +136,18 @@ t.test('what YAML could read two ways goes to the careful parser, which decides'
   t.equal(quick?.provider.incoming[0]?.port, 993)
   t.equal(quick?.provider.shortName, 'yes')
 })
+
+t.test('links to files count as provider files (a Kubernetes ConfigMap volume); hidden and dangling ones do not', async (t) => {
+  const { symlink, mkdir } = await import('node:fs/promises')
+  const dir = await mkdtemp(join(tmpdir(), 'links-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  await mkdir(join(dir, '..2026_01_01'))
+  await writeFile(join(dir, '..2026_01_01', 'minimal.yaml'), await readFile(join(VALID_PROVIDERS_DIR, 'minimal.yaml'), 'utf8'))
+  await symlink('..2026_01_01', join(dir, '..data'))
+  await symlink('..data/minimal.yaml', join(dir, 'minimal.yaml'))
+  await symlink('..data/gone.yaml', join(dir, 'dangling.yaml'))
+  await writeFile(join(dir, '.hidden.yaml'), 'not: [a provider')
+  t.same(await listProviderFiles(dir), [join(dir, 'minimal.yaml')])
+  const loaded = await loadProviders(dir)
+  t.ok(loaded.ok && loaded.catalog.match('minimal.test') !== undefined)
+})

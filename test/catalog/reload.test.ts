@@ -1,4 +1,4 @@
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
@@ -163,4 +163,45 @@ t.test('under concurrent requests: zero failures, edits served within two second
   t.same(failures, [], `no request failed out of ${requests}`)
   t.ok(requests > 50, `${requests} requests during the reloads`)
   t.ok((seen.get('imap.v1.reload.test') ?? 0) > 0 && (seen.get('imap.v3.reload.test') ?? 0) > 0, 'old and new answers were both served')
+})
+
+/**
+ * Publishes files the way the kubelet updates a ConfigMap volume: a new timestamped directory, then one atomic
+ * rename of the `..data` link; the visible names are links through `..data` (kubernetes AtomicWriter).
+ */
+function publishConfigMap (dir: string, files: Record<string, string>, version: number): void {
+  const target = `..2026_01_01_00_00_0${version}`
+  mkdirSync(join(dir, target))
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, target, name), text)
+  symlinkSync(target, join(dir, '..data_tmp'))
+  renameSync(join(dir, '..data_tmp'), join(dir, '..data'))
+  for (const name of Object.keys(files)) {
+    try {
+      symlinkSync(`..data/${name}`, join(dir, name))
+    } catch {
+      // already linked by an earlier version
+    }
+  }
+  if (version > 1) rmSync(join(dir, `..2026_01_01_00_00_0${version - 1}`), { recursive: true })
+}
+
+t.test('a Kubernetes ConfigMap update (atomic ..data swap) is picked up by the watcher', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'configmap-test-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  publishConfigMap(dir, { 'reload.yaml': provider('imap.v1.reload.test') }, 1)
+  const lookup = new ProviderLookup(new Catalog([]))
+  const outcomes: ReloadOutcome[] = []
+  const reloader = new CatalogReloader({ dir, lookup, debounceMs: 50, onReload: (outcome) => outcomes.push(outcome) })
+  t.teardown(() => reloader.close())
+  await reloader.reload('start')
+  t.equal(hostOf(lookup), 'imap.v1.reload.test')
+  reloader.watch()
+
+  publishConfigMap(dir, { 'reload.yaml': provider('imap.v2.reload.test') }, 2)
+  const deadline = performance.now() + 2000
+  while (hostOf(lookup) !== 'imap.v2.reload.test' && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  t.equal(hostOf(lookup), 'imap.v2.reload.test', 'served within two seconds')
+  t.ok(outcomes.every((o) => o.ok), 'no reload saw a half-swapped volume')
 })

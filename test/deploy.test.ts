@@ -1,0 +1,88 @@
+/**
+ * The Dockerfile and the deployment examples stay true to the code: every variable they set is one the server
+ * knows and accepts, probes and ports are the real ones, and the providers shipped in the ConfigMap are valid.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import t from 'tap'
+import { parseAllDocuments, parse } from 'yaml'
+import { buildCatalog } from '../src/catalog/load.ts'
+import { formatProblem } from '../src/catalog/report.ts'
+import { loadConfig, SETTING_NAMES } from '../src/config.ts'
+import { HEALTH_PATH, READY_PATH } from '../src/http/routes/health.ts'
+import { TLS_ASK_PATH } from '../src/http/routes/tls-ask.ts'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const read = (path: string) => readFileSync(`${ROOT}/${path}`, 'utf8')
+const K8S = 'deploy/kubernetes'
+
+/** Environment values a deployment sets must be known settings that loadConfig accepts (one line per problem). */
+function checkEnvironment (t: { ok: (v: unknown, m: string) => void, doesNotThrow: (fn: () => void, m: string) => void }, env: Record<string, string>, where: string) {
+  for (const name of Object.keys(env)) t.ok((SETTING_NAMES as string[]).includes(name), `${where}: ${name} is a setting`)
+  const { PROVIDERS_DIR: _dir, ...rest } = env
+  t.doesNotThrow(() => loadConfig(rest), `${where}: values are valid`)
+}
+
+t.test('Dockerfile: runtime stage as documented', async (t) => {
+  const dockerfile = read('Dockerfile')
+  const stages = dockerfile.match(/^FROM .*/gm)
+  t.same(stages, ['FROM node:20-bookworm-slim AS build', 'FROM node:20-bookworm-slim'])
+  const runtime = dockerfile.slice(dockerfile.lastIndexOf('FROM '))
+  t.match(runtime, /RUN npm ci --omit=dev/)
+  t.match(runtime, /PROVIDERS_DIR=\/app\/providers/)
+  t.match(runtime, /^COPY providers \.\/providers$/m)
+  t.match(runtime, /^USER node$/m)
+  t.match(runtime, /^EXPOSE 8080$/m, 'the default PORT')
+  t.equal(loadConfig({}).port, 8080)
+  t.match(runtime, /^HEALTHCHECK .* CMD \["node", "dist\/healthcheck\.js"\]$/m)
+  t.ok(existsSync(`${ROOT}/src/healthcheck.ts`))
+  t.match(runtime, /^CMD \["node", "dist\/server\.js"\]$/m, 'node itself is PID 1, so SIGTERM reaches the server')
+  t.match(read('.dockerignore'), /^node_modules$/m)
+})
+
+t.test('compose: a TLS proxy asks the service before getting certificates', async (t) => {
+  const compose = parse(read('deploy/compose.yaml'))
+  const service = compose.services['mail-autoconfig']
+  checkEnvironment(t, service.environment, 'compose')
+  t.match(service.volumes, [/:\/app\/providers:ro$/])
+  t.notOk('ports' in service, 'only the proxy is published')
+  t.match(compose.services.proxy.ports, ['80:80', '443:443', '443:443/udp'])
+  t.same(compose.services.proxy.depends_on, { 'mail-autoconfig': { condition: 'service_healthy' } })
+  const caddyfile = read('deploy/Caddyfile')
+  t.match(caddyfile, new RegExp(`ask http://mail-autoconfig:8080${TLS_ASK_PATH}\\n`))
+  t.match(caddyfile, /reverse_proxy mail-autoconfig:8080\n/)
+})
+
+t.test('kubernetes: probes, ports, selectors and the providers ConfigMap', async (t) => {
+  const kustomization = parse(read(`${K8S}/kustomization.yaml`))
+  const docs = Object.fromEntries((kustomization.resources as string[]).map((file) => {
+    const [doc, ...more] = parseAllDocuments(read(`${K8S}/${file}`))
+    t.equal(more.length, 0, `${file}: one object`)
+    const object = doc!.toJS()
+    return [object.kind, object]
+  }))
+  t.same(Object.keys(docs).sort(), ['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Service'])
+
+  const pod = docs.Deployment.spec.template
+  const container = pod.spec.containers[0]
+  const env = Object.fromEntries(container.env.map((e: { name: string, value: string }) => [e.name, e.value]))
+  checkEnvironment(t, env, 'deployment')
+  t.equal(container.ports[0].containerPort, Number(env.PORT))
+  t.equal(container.volumeMounts[0].mountPath, env.PROVIDERS_DIR)
+  t.equal(container.readinessProbe.httpGet.path, READY_PATH)
+  t.equal(container.startupProbe.httpGet.path, READY_PATH)
+  t.equal(container.livenessProbe.httpGet.path, HEALTH_PATH)
+  t.ok(container.resources.requests.cpu && container.resources.limits.memory, 'requests and limits')
+  t.equal(pod.spec.securityContext.runAsUser, 1000, 'the image\'s node user')
+  t.ok(pod.spec.terminationGracePeriodSeconds * 1000 > 5000 + 20_000, 'grace covers preStop and SHUTDOWN_TIMEOUT')
+
+  const labels = pod.metadata.labels
+  for (const kind of ['Deployment', 'PodDisruptionBudget']) t.same(docs[kind].spec.selector.matchLabels, labels, `${kind} selects the pods`)
+  t.same(docs.Service.spec.selector, labels)
+  t.equal(docs.Service.spec.ports[0].targetPort, container.ports[0].name)
+  t.equal(docs.HorizontalPodAutoscaler.spec.scaleTargetRef.name, docs.Deployment.metadata.name)
+  t.equal(pod.spec.volumes[0].configMap.name, docs.ConfigMap.metadata.name)
+
+  const loaded = buildCatalog(Object.entries(docs.ConfigMap.data as Record<string, string>).map(([file, text]) => ({ file, text })))
+  t.ok(loaded.ok, loaded.ok ? 'the ConfigMap\'s providers are valid' : loaded.problems.map(formatProblem).join('\n'))
+})
