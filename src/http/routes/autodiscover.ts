@@ -76,7 +76,10 @@ function sendAutodiscoverError (error: FastifyError, request: FastifyRequest, re
     time: new Date().toISOString().slice(11, 23),
     id,
   })
-  return reply.code(ERRORS[code].status).header('cache-control', NO_STORE).type(XML_CONTENT_TYPE).send(body)
+  const status = ERRORS[code].status
+  // An Error 600/601 goes out with a 200, which would count as served; the metrics should see a bad request.
+  if (status < 400) reply.outcome = 'bad_request'
+  return reply.code(status).header('cache-control', NO_STORE).type(XML_CONTENT_TYPE).send(body)
 }
 
 async function poxRoutes (app: FastifyInstance, options: { publicBaseUrl: string | undefined }): Promise<void> {

@@ -112,6 +112,16 @@ t.test('Error documents: 600 and 601 are HTTP 200 with Time, Id, ErrorCode, Mess
   t.same([empty.statusCode, errorOf(empty.body).ErrorCode, errorOf(empty.body).DebugData], [200, '600', 'AUTODISCOVER_INVALID_REQUEST'], 'no body')
 })
 
+t.test('metrics count Error documents sent with a 200 as bad requests', async (t) => {
+  const app = await build(t)
+  await app.inject({ method: 'POST', url: '/autodiscover/autodiscover.xml', payload: await outlookRequest() })
+  for (const name of ['legacydn-only.xml', 'new-outlook-mobilesync.xml']) await app.inject({ method: 'POST', url: '/autodiscover/autodiscover.xml', payload: await fixture(`requests/${name}`) })
+  await app.inject({ method: 'POST', url: '/autodiscover/autodiscover.xml', payload: await outlookRequest('a@unknown.example') })
+  const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body
+  const count = (outcome: string) => new RegExp(`mail_autoconfig_requests_total\\{kind="autodiscover",outcome="${outcome}"\\} (\\d+)`).exec(metrics)?.[1]
+  t.same([count('served'), count('bad_request'), count('not_found')], ['1', '2', '1'])
+})
+
 t.test('an unknown domain is HTTP 404, so Outlook and Thunderbird try their next URL', async (t) => {
   const app = await build(t)
   const res = await app.inject({ method: 'POST', url: '/autodiscover/autodiscover.xml', payload: await outlookRequest('alice@unknown.example') })
