@@ -28,7 +28,7 @@ providers=$(mktemp -d /tmp/mail-autoconfig-smoke.XXXXXX)
 cleanup() {
   podman rm --force --time 0 "$name" >/dev/null 2>&1 || true
   podman rmi --force "$image" >/dev/null 2>&1 || true
-  rm -rf "$providers"
+  rm -rf "$providers" "$providers.build.log"
 }
 trap cleanup EXIT
 
@@ -90,7 +90,13 @@ step "base image (a local stand-in for node:20-bookworm-slim)"
 
 step "build $image"
 # Docker format keeps the HEALTHCHECK (the OCI format has no field for it).
-podman build --pull=never --network=host --format docker -t "$image" . 2>&1 | grep -E "^(STEP [0-9]+|Successfully tagged)"
+build_log="$providers.build.log"
+if ! "$tools/podman.sh" build --pull=never --network=host --format docker -t "$image" . >"$build_log" 2>&1; then
+  tail -n 60 "$build_log" >&2
+  echo "FAILED: podman build" >&2
+  exit 1
+fi
+grep -E "^(\[[0-9]+/[0-9]+\] )?STEP [0-9]+|^Successfully tagged" "$build_log" || true
 podman image inspect --format 'user={{.Config.User}} cmd={{.Config.Cmd}} healthcheck={{.Config.Healthcheck.Test}}' "$image"
 
 port=$(free_port)
