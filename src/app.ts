@@ -17,6 +17,7 @@ import { securityHeadersPlugin } from './http/plugins/security-headers.ts'
 import { echoRequestId, requestIdOptions } from './http/request-id.ts'
 import { API_PREFIX, apiRoutes } from './http/routes/api.ts'
 import { autoconfigRoutes } from './http/routes/autoconfig.ts'
+import { autodiscoverRoutes } from './http/routes/autodiscover.ts'
 import { healthRoutes } from './http/routes/health.ts'
 import { tlsAskRoutes } from './http/routes/tls-ask.ts'
 import { serializerCompiler } from './http/serializer.ts'
@@ -32,7 +33,11 @@ export interface AppOptions {
   logAddresses?: boolean
   /** Trust `X-Forwarded-*` from these proxies (Fastify's trustProxy). */
   trustProxy?: TrustProxy
-  /** This server's public URL (`https://autoconfig.example.com`), for links in answers; else taken from each request. */
+  /**
+   * This server's public base URL, e.g. `https://autoconfig.example.net`: links in API answers and the
+   * autodiscover v2 answer point here, and a plain-http `GET /autodiscover/autodiscover.xml` is redirected here
+   * when it is https. Unset, it is derived from each request (its protocol, which honours trustProxy, and Host).
+   */
   publicBaseUrl?: string
   /** Origins allowed to read /api from a browser (CORS). Default `['*']`: any origin (the data is public). */
   corsOrigins?: readonly string[]
@@ -83,6 +88,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes)
   await app.register(tlsAskRoutes)
   await app.register(autoconfigRoutes)
+  await app.register(autodiscoverRoutes, { publicBaseUrl: options.publicBaseUrl })
   await app.register(apiRoutes, { prefix: API_PREFIX, corsOrigins: options.corsOrigins ?? ['*'], publicBaseUrl: options.publicBaseUrl?.replace(/\/+$/, '') })
   return app
 }

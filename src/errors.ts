@@ -6,6 +6,9 @@
  * HTTP APIs answer with `application/problem+json` (RFC 9457, https://www.rfc-editor.org/rfc/rfc9457): `type` is
  * `urn:mail-autoconfig:error:<code>`, `title` the entry's title, `status`, `detail` the specific message, and
  * `code` this catalog's key. Autodiscover answers with its own Error document (see render/autodiscover-error).
+ *
+ * The two AUTODISCOVER_ codes answer HTTP 200 on purpose: an autodiscover Error document (600, 601) is a normal
+ * answer that the client reads, as MS-OXDSCLI §3.2.5 describes and Exchange does.
  */
 
 export const ERRORS = {
@@ -14,6 +17,9 @@ export const ERRORS = {
   INVALID_DOMAIN: { status: 400, title: 'The domain is not a valid domain name' },
   INVALID_PARAMETER: { status: 400, title: 'A request parameter is not valid' },
   INVALID_REQUEST_BODY: { status: 400, title: 'The request body could not be read' },
+  AUTODISCOVER_INVALID_REQUEST: { status: 200, title: 'The autodiscover request is not valid (autodiscover error 600)' },
+  AUTODISCOVER_UNSUPPORTED_SCHEMA: { status: 200, title: 'The requested autodiscover response schema is not served here (autodiscover error 601)' },
+  INVALID_PROTOCOL: { status: 400, title: 'The autodiscover protocol is not supported; only AutodiscoverV1 is' },
   INVALID_URL: { status: 400, title: 'The request URL is not valid' },
   MALFORMED_REQUEST: { status: 400, title: 'The request is not valid HTTP' },
   INVALID_CURSOR: { status: 400, title: 'The pagination cursor is not valid; start again without it' },

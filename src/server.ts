@@ -21,6 +21,7 @@ import { formatProblem } from './catalog/report.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
 import { Readiness } from './http/plugins/readiness.ts'
 import { warmAutoconfigInBackground } from './http/prepared-autoconfig.ts'
+import { warmAutodiscoverInBackground } from './http/prepared-autodiscover.ts'
 import { isMainModule } from './main-module.ts'
 
 export interface StartOptions {
@@ -46,8 +47,11 @@ export interface RunningServer {
  */
 function prepareCatalog (app: FastifyInstance, lookup: ProviderLookup, catalog: Catalog): void {
   // Starts on the next turn of the event loop, after the caller has swapped the catalog in.
-  warmAutoconfigInBackground(catalog.providers.values(), () => lookup.catalog === catalog)
+  const isCurrent = () => lookup.catalog === catalog
+  warmAutoconfigInBackground(catalog.providers.values(), isCurrent)
     .catch((err: unknown) => app.log.error({ err }, 'rendering autoconfig documents ahead failed; requests render their own'))
+    .then(() => warmAutodiscoverInBackground(catalog.providers.values(), isCurrent))
+    .catch((err: unknown) => app.log.error({ err }, 'compiling autodiscover templates ahead failed; requests compile their own'))
 }
 
 function readTls (config: Config): { cert: Buffer, key: Buffer } | undefined {

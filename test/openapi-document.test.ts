@@ -54,11 +54,13 @@ t.test('every route is documented with its real statuses and media types', async
     for (const [method, operation] of Object.entries(item)) {
       const name = `${method.toUpperCase()} ${path}`
       t.ok(operation.tags?.length, `${name} has a tag`)
+      // Autodiscover answers errors in its clients' own formats (routes/autodiscover.ts, autodiscover-json.ts).
+      const errorType = operation.tags?.includes('autodiscover') === true ? (path.endsWith('.xml') ? 'application/xml' : 'application/json') : 'application/problem+json'
       for (const [status, response] of Object.entries(operation.responses)) {
         t.not(response.description, 'Default Response', `${name} ${status} is described`)
         const types = Object.keys(response.content ?? {})
-        if (status === '304') t.same(types, [], `${name} 304 has no body`)
-        else if (Number(status) >= 400) t.same(types, ['application/problem+json'], `${name} ${status} is a problem document`)
+        if (status === '304' || status === '302') t.same(types, [], `${name} ${status} has no body`)
+        else if (Number(status) >= 400) t.same(types, [errorType], `${name} ${status} is a ${errorType} error`)
         else t.equal(types.length, 1, `${name} ${status} has one media type`)
       }
     }
@@ -75,6 +77,12 @@ t.test('every route is documented with its real statuses and media types', async
   t.same(Object.keys(doc.paths['/api/v1/providers/{id}']!.get!.responses), ['200', '304', '404', '429'])
   t.same(Object.keys(doc.paths['/api/v1/domains/{domain}']!.get!.responses), ['200', '304', '400', '404', '429'])
   t.equal(mediaType('/openapi.yaml', '200'), 'application/yaml')
+  t.same(Object.keys(doc.paths['/autodiscover/autodiscover.xml']!.post!.responses), ['200', '404', '413', '429'])
+  t.same(Object.keys(doc.paths['/autodiscover/autodiscover.xml']!.get!.responses), ['200', '302', '429'])
+  for (const path of ['/autodiscover/autodiscover.json', '/autodiscover/autodiscover.json/v1.0/{email}']) {
+    t.equal(mediaType(path, '200'), 'application/json')
+    t.same(Object.keys(doc.paths[path]!.get!.responses), ['200', '400', '404', '429'])
+  }
 })
 
 t.test('the served document is the committed one', async (t) => {

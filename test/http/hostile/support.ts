@@ -8,6 +8,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import type { LightMyRequestResponse } from 'fastify'
 import { ERRORS } from '../../../src/errors.ts'
 import { SECURITY_HEADERS } from '../../../src/http/plugins/security-headers.ts'
+import { V2_ERROR_CODES } from '../../../src/http/routes/autodiscover-json.ts'
 
 /** The element name injected markup uses; it must never appear as markup in an answer. */
 export const CANARY = 'inj'
@@ -123,16 +124,25 @@ export function assertSafeAnswer (res: LightMyRequestResponse, request: unknown)
     if (doc.type !== `urn:mail-autoconfig:error:${doc.code}` || typeof doc.detail !== 'string') fail('malformed problem document')
     return
   }
-  if (res.statusCode >= 400) fail('an error answer that is not a problem document')
   if (type.includes('json')) {
-    parseJson(res.body) ?? fail('2xx JSON answer does not parse')
+    const doc = parseJson(res.body) ?? fail('JSON answer does not parse')
+    // Autodiscover v2 errors use Exchange's {ErrorCode, ErrorMessage} form (routes/autodiscover-json.ts).
+    if (res.statusCode >= 400 && !(Object.values(V2_ERROR_CODES) as unknown[]).includes(doc.ErrorCode)) fail('an error answer that is neither a problem document nor an autodiscover v2 error')
     return
   }
   if (type.includes('xml')) {
-    if (XMLValidator.validate(res.body) !== true) fail('2xx XML answer is not well-formed')
-    if (res.body.includes(`<${CANARY}`) || containsCanaryElement(parser.parse(res.body))) fail('input reflected as markup')
+    if (XMLValidator.validate(res.body) !== true) fail('XML answer is not well-formed')
+    const doc = parser.parse(res.body)
+    if (res.body.includes(`<${CANARY}`) || containsCanaryElement(doc)) fail('input reflected as markup')
+    // Autodiscover answers its errors with Error documents (routes/autodiscover.ts) whose DebugData is the code.
+    const error = doc?.Autodiscover?.Response?.Error
+    if (error !== undefined) {
+      const entry = ERRORS[error.DebugData as keyof typeof ERRORS] ?? fail('autodiscover error code is not in the catalog')
+      if (entry.status !== res.statusCode) fail('autodiscover error status differs from the catalog')
+    } else if (res.statusCode >= 400) fail('an XML error answer that is not an autodiscover Error document')
     return
   }
+  if (res.statusCode >= 400) fail('an error answer that is not a problem document')
   fail(`unexpected content type ${type}`)
 }
 

@@ -1,0 +1,71 @@
+/**
+ * Autodiscover answers ready to fill: per provider and response schema, a template compiled once from the
+ * renderer (render/xml-template.ts), so a request only escapes its address into a few slots. Redirect answers
+ * are rare and rendered per request. Templates hang off the provider object, so a reloaded catalog starts
+ * afresh and old ones are collected.
+ */
+import type { OutlookSchema } from '../autodiscover-schemas.ts'
+import type { EmailAddress } from '../email-address.ts'
+import type { Provider } from '../model/provider.ts'
+import { autodiscoverAction, renderAutodiscoverRedirect, renderAutodiscoverSettings } from '../render/autodiscover.ts'
+import { compileAddressTemplate, type AddressTemplate } from '../render/xml-template.ts'
+
+/** `null`: the provider's document cannot be a template (see xml-template.ts) and is rendered per request. */
+type Compiled = AddressTemplate | null
+
+const templates = new WeakMap<Provider, Partial<Record<OutlookSchema, Compiled>>>()
+
+function compiled (provider: Provider, schema: OutlookSchema): Compiled {
+  let perSchema = templates.get(provider)
+  if (perSchema === undefined) templates.set(provider, perSchema = {})
+  let template = perSchema[schema]
+  if (template === undefined) {
+    template = compileAddressTemplate((address) => renderAutodiscoverSettings(provider, { address, schema })) ?? null
+    perSchema[schema] = template
+  }
+  return template
+}
+
+/** The answer for `address`, equal to `renderAutodiscover(provider, { address, schema })`. */
+export function preparedAutodiscover (provider: Provider, address: EmailAddress, schema: OutlookSchema): string {
+  const action = autodiscoverAction(provider, address)
+  if (action.action !== 'settings') return renderAutodiscoverRedirect(action, schema)
+  const template = compiled(provider, schema)
+  return template === null ? renderAutodiscoverSettings(provider, { address, schema }) : template(address)
+}
+
+/** Compiles every provider's template for the schema Outlook asks for, so first requests pay nothing. */
+export function warmAutodiscover (providers: Iterable<Provider>): void {
+  for (const provider of providers) compiled(provider, 'outlook-2006a')
+}
+
+/** Providers compiled per turn of the event loop when warming in the background (a few milliseconds' work). */
+const WARM_BATCH = 100
+
+/**
+ * `warmAutodiscover` a batch at a time, yielding to the event loop between batches, so a large catalog does not
+ * delay serving; a request that comes first compiles its own template. Stops once `isCurrent()` is false, i.e. a
+ * newer catalog has replaced this one.
+ */
+export function warmAutodiscoverInBackground (providers: Iterable<Provider>, isCurrent: () => boolean = () => true): Promise<void> {
+  const pending = [...providers]
+  let next = 0
+  return new Promise((resolve, reject) => {
+    const step = () => {
+      try {
+        if (!isCurrent()) return resolve()
+        warmAutodiscover(pending.slice(next, next += WARM_BATCH))
+        if (next < pending.length) setImmediate(step)
+        else resolve()
+      } catch (error) {
+        reject(error)
+      }
+    }
+    setImmediate(step)
+  })
+}
+
+/** True once the provider's template for Outlook's usual schema is compiled (or known not to compile). */
+export function isAutodiscoverWarm (provider: Provider): boolean {
+  return templates.get(provider)?.['outlook-2006a'] !== undefined
+}
