@@ -8,6 +8,7 @@ import type { DomainMatch } from '../catalog/catalog.ts'
 import type { Provider } from '../model/provider.ts'
 import { renderAutoconfig } from '../render/autoconfig.ts'
 import { etagOf } from './etag.ts'
+import { warmInBatches } from './warm-in-batches.ts'
 
 export interface PreparedDocument {
   body: Buffer
@@ -49,31 +50,9 @@ export function warmAutoconfig (providers: Iterable<Provider>): void {
   }
 }
 
-/** Providers rendered per turn of the event loop when warming in the background (a few milliseconds' work). */
-const WARM_BATCH = 100
-
-/**
- * Renders every provider's exact-match document a batch at a time, yielding to the event loop between batches:
- * with tens of thousands of providers, rendering all before serving would delay start-up by as much as loading
- * them. A request that comes first renders its own document (preparedAutoconfig), so nothing waits. Stops early
- * once `isCurrent()` is false, i.e. a newer catalog has replaced this one.
- */
+/** `warmAutoconfig` a batch at a time in the background (see warm-in-batches.ts). */
 export function warmAutoconfigInBackground (providers: Iterable<Provider>, isCurrent: () => boolean = () => true): Promise<void> {
-  const pending = [...providers]
-  let next = 0
-  return new Promise((resolve, reject) => {
-    const step = () => {
-      try {
-        if (!isCurrent()) return resolve()
-        warmAutoconfig(pending.slice(next, next += WARM_BATCH))
-        if (next < pending.length) setImmediate(step)
-        else resolve()
-      } catch (error) {
-        reject(error)
-      }
-    }
-    setImmediate(step)
-  })
+  return warmInBatches(providers, warmAutoconfig, isCurrent)
 }
 
 /** True once the provider's exact-match document is rendered. */

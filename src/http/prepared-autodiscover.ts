@@ -9,6 +9,7 @@ import type { EmailAddress } from '../email-address.ts'
 import type { Provider } from '../model/provider.ts'
 import { autodiscoverAction, renderAutodiscoverRedirect, renderAutodiscoverSettings } from '../render/autodiscover.ts'
 import { compileAddressTemplate, type AddressTemplate } from '../render/xml-template.ts'
+import { warmInBatches } from './warm-in-batches.ts'
 
 /** `null`: the provider's document cannot be a template (see xml-template.ts) and is rendered per request. */
 type Compiled = AddressTemplate | null
@@ -39,30 +40,9 @@ export function warmAutodiscover (providers: Iterable<Provider>): void {
   for (const provider of providers) compiled(provider, 'outlook-2006a')
 }
 
-/** Providers compiled per turn of the event loop when warming in the background (a few milliseconds' work). */
-const WARM_BATCH = 100
-
-/**
- * `warmAutodiscover` a batch at a time, yielding to the event loop between batches, so a large catalog does not
- * delay serving; a request that comes first compiles its own template. Stops once `isCurrent()` is false, i.e. a
- * newer catalog has replaced this one.
- */
+/** `warmAutodiscover` a batch at a time in the background (see warm-in-batches.ts). */
 export function warmAutodiscoverInBackground (providers: Iterable<Provider>, isCurrent: () => boolean = () => true): Promise<void> {
-  const pending = [...providers]
-  let next = 0
-  return new Promise((resolve, reject) => {
-    const step = () => {
-      try {
-        if (!isCurrent()) return resolve()
-        warmAutodiscover(pending.slice(next, next += WARM_BATCH))
-        if (next < pending.length) setImmediate(step)
-        else resolve()
-      } catch (error) {
-        reject(error)
-      }
-    }
-    setImmediate(step)
-  })
+  return warmInBatches(providers, warmAutodiscover, isCurrent)
 }
 
 /** True once the provider's template for Outlook's usual schema is compiled (or known not to compile). */
