@@ -129,10 +129,29 @@ export class ServiceMetrics {
     this.reloadFailures.inc()
   }
 
+  /** Series bound to their labels once (prom-client hashes the labels on every unbound call). */
+  readonly #requestSeries = new Map<string, { inc: () => void }>()
+  readonly #durationSeries = new Map<RouteKind, { observe: (seconds: number) => void }>()
+  /** The kind of each route, by its URL pattern; unmatched requests (404s) are classified each time. */
+  readonly #routeKinds = new Map<string, RouteKind>()
+
   observe (request: FastifyRequest, reply: FastifyReply): void {
-    const kind = routeKind(request.routeOptions.url ?? request.url, request.routeOptions.schema?.tags)
-    this.requests.inc({ kind, outcome: reply.outcome ?? outcomeOf(reply.statusCode) })
-    this.duration.observe({ kind }, reply.elapsedTime / 1000)
+    // The not-found handler's pattern matches every unknown path; those are classified by their own URL.
+    const pattern = request.is404 ? undefined : request.routeOptions.url
+    const { schema } = request.routeOptions
+    let kind = pattern === undefined ? undefined : this.#routeKinds.get(pattern)
+    if (kind === undefined) {
+      kind = routeKind(pattern ?? request.url, schema?.tags)
+      if (pattern !== undefined) this.#routeKinds.set(pattern, kind)
+    }
+    const outcome = reply.outcome ?? outcomeOf(reply.statusCode)
+    const key = `${kind} ${outcome}`
+    let requests = this.#requestSeries.get(key)
+    if (requests === undefined) this.#requestSeries.set(key, requests = this.requests.labels({ kind, outcome }))
+    requests.inc()
+    let duration = this.#durationSeries.get(kind)
+    if (duration === undefined) this.#durationSeries.set(kind, duration = this.duration.labels({ kind }))
+    duration.observe(reply.elapsedTime / 1000)
   }
 }
 
@@ -140,8 +159,9 @@ export const metricsPlugin = fp<{ lookup: ProviderLookup, processMetrics?: boole
   const metrics = new ServiceMetrics(lookup, processMetrics === undefined ? {} : { processMetrics })
   app.decorate('metrics', metrics)
   app.decorateReply('outcome', null)
-  app.addHook('onResponse', async (request, reply) => {
-    if (request.routeOptions.config.operational === true) return
-    metrics.observe(request, reply)
+  // Callback style: it runs on every request, and an async hook costs a promise and a microtask each time.
+  app.addHook('onResponse', (request, reply, done) => {
+    if (request.routeOptions.config.operational !== true) metrics.observe(request, reply)
+    done()
   })
 }, { fastify: '5.x', name: 'metrics', dependencies: ['providers'] })

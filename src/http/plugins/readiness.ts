@@ -40,13 +40,15 @@ export const LOADING_RETRY_AFTER = 2
 
 export const readinessPlugin = fp<{ readiness: Readiness }>(async (app, { readiness }) => {
   app.decorate('readiness', readiness)
-  app.addHook('onRequest', async (request, reply) => {
-    if (readiness.state !== 'loading' || request.routeOptions.config.operational === true) return
+  // Callback-style hooks: these run on every request, and an async hook costs a promise and a microtask each time.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (readiness.state !== 'loading' || request.routeOptions.config.operational === true) return done()
     reply.header('retry-after', String(LOADING_RETRY_AFTER))
-    return sendProblem(reply, 'NOT_READY', 'Providers are still loading; retry in a moment.')
+    sendProblem(reply, 'NOT_READY', 'Providers are still loading; retry in a moment.')
   })
   // A keep-alive connection would otherwise hold the closing server open until the shutdown timeout.
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (readiness.state === 'stopping') reply.header('connection', 'close')
+    done(null, payload)
   })
 }, { fastify: '5.x', name: 'readiness' })

@@ -79,3 +79,16 @@ t.test('autodiscover routes get a fifth of the limit', async (t) => {
   for (const url of ['/autodiscover/autodiscover.xml', '/Autodiscover/Autodiscover.xml', '/AutoDiscover/autodiscover.json/v1.0/:email']) t.ok(isAutodiscoverRoute(url), url)
   for (const url of ['/mail/config-v1.1.xml', '/api/v1/autodiscover', '/autodiscover']) t.notOk(isAutodiscoverRoute(url), url)
 })
+
+t.test('autodiscover has its own, tighter count: a fifth of the limit', async (t) => {
+  const app = await build(t, { rateLimit: { max: 10, timeWindowMs: 60_000 } })
+  const payload = '<?xml version="1.0"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"><Request><EMailAddress>alice@gmail.com</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema></Request></Autodiscover>'
+  const post = () => app.inject({ method: 'POST', url: '/autodiscover/autodiscover.xml', headers: { 'content-type': 'text/xml' }, payload })
+  t.equal((await post()).statusCode, 200)
+  t.equal((await post()).statusCode, 200)
+  const limited = await post()
+  t.equal(limited.statusCode, 429, 'the third autodiscover request of the window')
+  t.equal(limited.headers['retry-after'], '60')
+  t.match(limited.body, /RATE_LIMITED/)
+  t.equal((await app.inject({ url: URL })).statusCode, 200, 'other routes keep their own count')
+})
