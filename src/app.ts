@@ -89,6 +89,6 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   await app.register(tlsAskRoutes)
   await app.register(autoconfigRoutes)
   await app.register(autodiscoverRoutes, { publicBaseUrl: options.publicBaseUrl })
-  await app.register(apiRoutes, { prefix: API_PREFIX, corsOrigins: options.corsOrigins ?? ['*'], publicBaseUrl: options.publicBaseUrl?.replace(/\/+$/, '') })
+  await app.register(apiRoutes, { prefix: API_PREFIX, corsOrigins: options.corsOrigins ?? ['*'], publicBaseUrl: options.publicBaseUrl })
   return app
 }

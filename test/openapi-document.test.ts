@@ -78,6 +78,8 @@ t.test('every route is documented with its real statuses and media types', async
   t.same(Object.keys(doc.paths['/api/v1/domains/{domain}']!.get!.responses), ['200', '304', '400', '404', '429'])
   t.equal(mediaType('/openapi.yaml', '200'), 'application/yaml')
   t.same(Object.keys(doc.paths['/autodiscover/autodiscover.xml']!.post!.responses), ['200', '404', '413', '429'])
+  const requestBody = (doc.paths['/autodiscover/autodiscover.xml']!.post! as Operation & { requestBody?: { content: Record<string, unknown> } }).requestBody
+  t.same(Object.keys(requestBody?.content ?? {}), ['text/xml', 'application/xml'], 'the Outlook request body is documented')
   t.same(Object.keys(doc.paths['/autodiscover/autodiscover.xml']!.get!.responses), ['200', '302', '429'])
   for (const path of ['/autodiscover/autodiscover.json', '/autodiscover/autodiscover.json/v1.0/{email}']) {
     t.equal(mediaType(path, '200'), 'application/json')

@@ -42,8 +42,26 @@ const zodTransform = createJsonSchemaTransform({ skipList: [] })
  * fastify-type-provider-zod turns the zod schemas into JSON Schema; the response headers a route documents
  * (responses.ts `headers`) are plain JSON Schema and are carried over here, where that transform drops them.
  */
+type BodyByMediaType = { content: Record<string, { schema: z.ZodType }> }
+
+function isBodyByMediaType (body: unknown): body is BodyByMediaType {
+  return typeof body === 'object' && body !== null && !(body instanceof z.ZodType) && 'content' in body
+}
+
 const transform: typeof zodTransform = (document) => {
-  const transformed = zodTransform(document)
+  // A body given per media type (`{ content: { 'text/xml': { schema } } }`) is converted here; the zod transform
+  // only takes a single zod schema.
+  const body = document.schema?.body
+  const byMediaType = isBodyByMediaType(body) ? body : undefined
+  const transformed = zodTransform(byMediaType === undefined ? document : { ...document, schema: { ...document.schema, body: undefined } })
+  if (byMediaType !== undefined) {
+    transformed.schema.body = {
+      content: Object.fromEntries(Object.entries(byMediaType.content).map(([mediaType, { schema }]) => {
+        const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' })
+        return [mediaType, { schema: json }]
+      })),
+    }
+  }
   // Routes often share one `tags` array; a shared object would come out as a YAML anchor and alias (&a1, *a1).
   if (Array.isArray(transformed.schema.tags)) transformed.schema.tags = [...transformed.schema.tags]
   const original = document.schema?.response as Record<string, Partial<ContentResponse>> | undefined

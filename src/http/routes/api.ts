@@ -4,7 +4,7 @@
  * Every answer has an ETag and Cache-Control; `If-None-Match` gets a 304. The contract is ../api/schemas.ts.
  */
 import cors from '@fastify/cors'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { normalizeDomain, parseEmailAddress, type EmailAddress } from '../../email-address.ts'
@@ -16,23 +16,20 @@ import { decodeCursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, provi
 import { domainSchema, lookupSchema, providerPageSchema, providerSchema } from '../api/schemas.ts'
 import { conditionalGet } from '../conditional-get.ts'
 import { jsonResponse, notModifiedResponse, problemResponses } from '../responses.ts'
+import { parsePublicBaseUrl, publicBaseUrl } from '../public-base-url.ts'
 import { AUTOCONFIG_PATHS, NOT_FOUND_CACHE_CONTROL } from './autoconfig.ts'
+import { AUTODISCOVER_XML_PATH } from './autodiscover.ts'
 
 export const API_PREFIX = '/api/v1'
-/** Where Outlook POSTs its request; the lookup links to it. */
-export const AUTODISCOVER_PATH = '/autodiscover/autodiscover.xml'
 /** Provider data changes with a reload; five minutes, then a cheap revalidation with the ETag. */
 export const API_CACHE_CONTROL = 'public, max-age=300'
 
 export interface ApiOptions {
   /** Origins allowed to read the API from a browser; `*` among them allows any. */
   corsOrigins: readonly string[]
-  /** This server's public URL, without a trailing slash; derived from each request when unset. */
+  /** This server's public URL (see public-base-url.ts); derived from each request when unset. */
   publicBaseUrl?: string | undefined
 }
-
-/** A Host (or X-Forwarded-Host) value fit to put in a URL: a name or address and an optional port. */
-const HOST_RE = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i
 
 const emailQuery = z.object({
   email: z.string({ error: (issue) => issue.input === undefined ? 'is required, e.g. ?email=alice@example.com' : 'must be given once' })
@@ -74,14 +71,12 @@ export async function apiRoutes (app: FastifyInstance, options: ApiOptions): Pro
   })
   app.addHook('onSend', conditionalGet)
 
-  const baseUrlOf = options.publicBaseUrl !== undefined
-    ? () => options.publicBaseUrl!
-    : (request: FastifyRequest) => HOST_RE.test(request.host) ? `${request.protocol}://${request.host}` : ''
+  const configuredBaseUrl = options.publicBaseUrl === undefined ? undefined : parsePublicBaseUrl(options.publicBaseUrl)
 
   function links (base: string, address: EmailAddress) {
     return {
       autoconfig: `${base}${AUTOCONFIG_PATHS[0]}?emailaddress=${encodeURIComponent(address.address)}`,
-      autodiscover: `${base}${AUTODISCOVER_PATH}`,
+      autodiscover: `${base}${AUTODISCOVER_XML_PATH}`,
     }
   }
 
@@ -104,7 +99,7 @@ export async function apiRoutes (app: FastifyInstance, options: ApiOptions): Pro
     if (address === undefined) throw new AppError('INVALID_EMAIL_ADDRESS', 'email must be an address such as alice@example.com', { parameter: 'email' })
     const match = await app.providers.lookup(address.domain)
     if (match === undefined) throw unknownDomain(reply, address.domain)
-    const base = baseUrlOf(request)
+    const base = publicBaseUrl(configuredBaseUrl, request)
     const { body, etag } = lookupJson(match.provider, { address, match, links: links(base, address) }, base)
     return sendJson(reply as unknown as FastifyReply, body, API_CACHE_CONTROL, etag)
   })

@@ -37,6 +37,10 @@ export interface AutodiscoverRoutesOptions {
 }
 
 const XML_MEDIA_TYPE = 'application/xml'
+const requestDocument = z.string().meta({
+  description: 'An Autodiscover request (outlook requestschema/2006): `Request/EMailAddress` and `Request/AcceptableResponseSchema`',
+  examples: ['<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"><Request><EMailAddress>alice@example.com</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema></Request></Autodiscover>'],
+})
 const NO_STORE_HEADERS: HeaderDocs = { 'cache-control': { type: 'string', description: '`no-store`: the answer names the user' } }
 const errorDocument = (description: string) => documentResponse(XML_MEDIA_TYPE, `An autodiscover Error document: ${description}`, NO_STORE_HEADERS)
 const RATE_LIMITED_RESPONSE = errorDocument('too many requests from this client (`DebugData` RATE_LIMITED; see `Retry-After`)')
@@ -96,6 +100,9 @@ async function poxRoutes (app: FastifyInstance, options: { publicBaseUrl: string
     schema: {
       tags: ['autodiscover'],
       summary: 'Outlook autodiscover (POX): IMAP/POP3/SMTP settings for the address in the request body',
+      // For the OpenAPI document only: the Content-Type is dropped before parsing, so no media type here ever
+      // selects a validator, and any body reaches parseAutodiscoverRequest.
+      body: { content: Object.fromEntries(['text/xml', 'application/xml'].map((type) => [type, { schema: requestDocument }])) },
       description: 'Body: an Autodiscover request (outlook requestschema/2006) naming EMailAddress, any Content-Type, at most 64 KiB. ' +
         'Answers an outlook responseschema/2006a document; a malformed request gets an Error 600 document and an unservable ' +
         'AcceptableResponseSchema (mobilesync) Error 601, both with HTTP 200; an unknown domain is HTTP 404.',
