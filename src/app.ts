@@ -13,15 +13,15 @@ import { openapiPlugin } from './http/plugins/openapi.ts'
 import { providersPlugin } from './http/plugins/providers.ts'
 import { DEFAULT_RATE_LIMIT, rateLimitPlugin, type RateLimitOptions } from './http/plugins/rate-limit.ts'
 import { Readiness, readinessPlugin } from './http/plugins/readiness.ts'
-import { securityHeadersPlugin } from './http/plugins/security-headers.ts'
-import { echoRequestId, requestIdOptions } from './http/request-id.ts'
+import { requestIdOptions } from './http/request-id.ts'
+import { registerRequestHooks } from './http/request-hooks.ts'
 import { API_PREFIX, apiRoutes } from './http/routes/api.ts'
 import { autoconfigRoutes } from './http/routes/autoconfig.ts'
 import { autodiscoverRoutes } from './http/routes/autodiscover.ts'
 import { healthRoutes } from './http/routes/health.ts'
 import { tlsAskRoutes } from './http/routes/tls-ask.ts'
 import { serializerCompiler } from './http/serializer.ts'
-import { createLogger, type LogConfig } from './logging.ts'
+import { createLogger, lazyChildLoggerFactory, type LogConfig } from './logging.ts'
 
 export { BODY_LIMIT }
 
@@ -61,7 +61,8 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     ? undefined
     : createLogger({ logAddresses: options.logAddresses ?? false, ...(options.logger === true ? {} : options.logger) })
   const app = Fastify({
-    ...(loggerInstance === undefined ? {} : { loggerInstance }),
+    // Request loggers are made when a request first logs (logging.ts), not for every request.
+    ...(loggerInstance === undefined ? {} : { loggerInstance, childLoggerFactory: lazyChildLoggerFactory }),
     ...(options.https === undefined ? {} : { https: options.https }),
     // Clients vary the case of well-known paths (/Autodiscover/Autodiscover.xml); parameters keep their case.
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: MAX_PARAM_LENGTH },
@@ -73,18 +74,17 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   }) as unknown as FastifyInstance
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
-  // Both before any route: rate limiting attaches itself to routes as they are added.
-  await app.register(securityHeadersPlugin)
+  // Before any route: rate limiting attaches itself to routes as they are added.
   const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT
   if (rateLimit !== false) await app.register(rateLimitPlugin, rateLimit)
   registerErrorHandlers(app, rateLimit === false ? {} : { notFoundPreHandler: app.rateLimit() as preHandlerAsyncHookHandler })
-  echoRequestId(app)
 
   // Before any route: the OpenAPI document is built from the routes registered after it.
   await app.register(openapiPlugin)
   await app.register(providersPlugin, { lookup: options.lookup })
   await app.register(readinessPlugin, { readiness: options.readiness ?? new Readiness('ready') })
   await app.register(metricsPlugin, { lookup: options.lookup, processMetrics: options.processMetrics ?? false })
+  registerRequestHooks(app)
   await app.register(healthRoutes)
   await app.register(tlsAskRoutes)
   await app.register(autoconfigRoutes)

@@ -103,6 +103,32 @@ const durationSetting = (fallbackMs: number, min: number, max: number) => settin
     return ms
   }))
 
+/** One of a few words, in any letter case; `allowed` lists them. */
+function choiceSetting<const C extends string> (choices: readonly C[], fallback: C, allowed: string) {
+  return setting(allowed, z.string().optional().transform((text, ctx): C => {
+    const value = text?.trim().toLowerCase() ?? ''
+    if (value === '') return fallback
+    const choice = choices.find((c) => c === value)
+    if (choice === undefined) {
+      ctx.addIssue({ code: 'custom', message: NOT_ALLOWED })
+      return z.NEVER
+    }
+    return choice
+  }))
+}
+
+/** A whole number from 0 to `max`. */
+function integerSetting (fallback: number, max: number, allowed: string) {
+  return setting(allowed, z.string().optional().transform((text, ctx) => {
+    if (text === undefined || text.trim() === '') return fallback
+    if (!/^\d{1,9}$/.test(text.trim()) || Number(text) > max) {
+      ctx.addIssue({ code: 'custom', message: NOT_ALLOWED })
+      return z.NEVER
+    }
+    return Number(text)
+  }))
+}
+
 const optionalFile = setting('the path of a readable file', z.string().optional().transform((text, ctx) => {
   if (text === undefined || text.trim() === '') return undefined
   if (!isReadableFile(text)) ctx.addIssue({ code: 'custom', message: 'cannot read this file (it must exist and be readable by the server\'s user)' })
@@ -125,15 +151,7 @@ export const SETTINGS = {
       if (/[\s/]/.test(host)) ctx.addIssue({ code: 'custom', message: NOT_ALLOWED })
       return host
     })),
-  PORT: setting('an integer from 0 to 65535 (0 picks a free port)',
-    z.string().optional().transform((text, ctx) => {
-      if (text === undefined || text.trim() === '') return 8080
-      if (!/^\d{1,5}$/.test(text.trim()) || Number(text) > 65535) {
-        ctx.addIssue({ code: 'custom', message: NOT_ALLOWED })
-        return z.NEVER
-      }
-      return Number(text)
-    })),
+  PORT: integerSetting(8080, 65535, 'an integer from 0 to 65535 (0 picks a free port)'),
   PROVIDERS_DIR: setting('an existing directory of provider files',
     z.string().optional().transform((text, ctx) => {
       if (text === undefined || text.trim() === '') return BUNDLED_PROVIDERS_DIR
@@ -163,28 +181,8 @@ export const SETTINGS = {
       }
       return ranges
     })),
-  LOG_LEVEL: setting(LOG_LEVELS.join(', '),
-    z.string().optional().transform((text, ctx) => {
-      const value = text?.trim().toLowerCase() ?? ''
-      if (value === '') return 'info' as const
-      const level = LOG_LEVELS.find((l) => l === value)
-      if (level === undefined) {
-        ctx.addIssue({ code: 'custom', message: NOT_ALLOWED })
-        return z.NEVER
-      }
-      return level
-    })),
-  LOG_FORMAT: setting(LOG_FORMATS.join(' or '),
-    z.string().optional().transform((text, ctx) => {
-      const value = text?.trim().toLowerCase() ?? ''
-      if (value === '') return 'json' as const
-      const format = LOG_FORMATS.find((f) => f === value)
-      if (format === undefined) {
-        ctx.addIssue({ code: 'custom', message: NOT_ALLOWED })
-        return z.NEVER
-      }
-      return format
-    })),
+  LOG_LEVEL: choiceSetting(LOG_LEVELS, 'info', LOG_LEVELS.join(', ')),
+  LOG_FORMAT: choiceSetting(LOG_FORMATS, 'json', LOG_FORMATS.join(' or ')),
   LOG_ADDRESSES: booleanSetting(false),
   TLS_CERT_FILE: optionalFile,
   TLS_KEY_FILE: optionalFile,
@@ -199,15 +197,7 @@ export const SETTINGS = {
       }
       return origins
     })),
-  RATE_LIMIT_MAX: setting('an integer from 0 to 1000000 (requests per client address per window; 0 turns rate limiting off)',
-    z.string().optional().transform((text, ctx) => {
-      if (text === undefined || text.trim() === '') return 600
-      if (!/^\d{1,7}$/.test(text.trim()) || Number(text) > 1_000_000) {
-        ctx.addIssue({ code: 'custom', message: NOT_ALLOWED })
-        return z.NEVER
-      }
-      return Number(text)
-    })),
+  RATE_LIMIT_MAX: integerSetting(600, 1_000_000, 'an integer from 0 to 1000000 (requests per client address per window; 0 turns rate limiting off)'),
   RATE_LIMIT_WINDOW: durationSetting(60_000, 1000, 3_600_000),
   SHUTDOWN_TIMEOUT: durationSetting(10_000, 0, 600_000),
   WATCH_PROVIDERS: booleanSetting(true),

@@ -8,8 +8,8 @@
  * top-level string field and every error message passes through `redactAddress`.
  * Every line logged while serving a request carries its `reqId` (Fastify's per-request child logger).
  */
-import type { FastifyRequest } from 'fastify'
-import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino'
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
+import pino, { type Bindings, type ChildLoggerOptions, type DestinationStream, type Level, type Logger, type LoggerOptions } from 'pino'
 import pretty from 'pino-pretty'
 
 const ADDRESS_IN_TEXT = /([^\s@/?&=:;,"'<>%]+)(@|%40)([a-z0-9.-]+\.[a-z0-9-]+)/gi
@@ -95,4 +95,57 @@ export function createLogger (config: LogConfig = {}): Logger {
     ? pretty({ destination, colorize: config.destination === undefined && process.stdout.isTTY, translateTime: 'SYS:standard', ignore: 'pid,hostname' })
     : destination
   return pino(loggerOptions(config), stream)
+}
+
+const LEVELS: readonly Level[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace']
+const PARENT = Symbol('parent')
+const BINDINGS = Symbol('bindings')
+const CHILD = Symbol('child')
+
+interface LazyChild {
+  [PARENT]: Logger
+  [BINDINGS]: Bindings
+  [CHILD]?: Logger
+}
+
+function realChild (lazy: LazyChild): Logger {
+  return (lazy[CHILD] ??= lazy[PARENT].child(lazy[BINDINGS]))
+}
+
+/** Per parent logger: its methods, made lazy (below). */
+const lazyPrototypes = new WeakMap<Logger, Logger>()
+
+function lazyPrototype (parent: Logger): Logger {
+  let prototype = lazyPrototypes.get(parent)
+  if (prototype !== undefined) return prototype
+  prototype = Object.create(parent) as Logger
+  for (const level of LEVELS) {
+    Object.defineProperty(prototype, level, {
+      value: function (this: LazyChild, ...args: unknown[]) {
+        // Below the threshold nothing is written, so no child is made.
+        if (!parent.isLevelEnabled(level)) return
+        ;(realChild(this)[level] as (...a: unknown[]) => void)(...args)
+      },
+    })
+  }
+  Object.defineProperty(prototype, 'child', { value: function (this: LazyChild, bindings: Bindings, options?: ChildLoggerOptions) { return realChild(this).child(bindings, options) } })
+  Object.defineProperty(prototype, 'bindings', { value: function (this: LazyChild) { return realChild(this).bindings() } })
+  lazyPrototypes.set(parent, prototype)
+  return prototype
+}
+
+/**
+ * Fastify's `childLoggerFactory`. Fastify gives every request a child logger bound to its `reqId`, and pino
+ * serializes those bindings as the child is made, whether or not the request ever logs; at `warn` and above most
+ * requests log nothing. This child is made on the first line actually written. A route with its own log level or
+ * serializers gets a real child at once.
+ */
+export function lazyChildLoggerFactory (base: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
+  // Installed only with the pino logger createLogger makes.
+  const logger = base as Logger
+  if (options.level !== undefined || options.serializers !== undefined) return logger.child(bindings, options)
+  const lazy = Object.create(lazyPrototype(logger)) as Logger & LazyChild
+  lazy[PARENT] = logger
+  lazy[BINDINGS] = bindings
+  return lazy
 }

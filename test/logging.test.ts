@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream'
 import t from 'tap'
-import { createLogger, redactAddress } from '../src/logging.ts'
+import { createLogger, lazyChildLoggerFactory, redactAddress } from '../src/logging.ts'
 import { buildApp } from '../src/app.ts'
 import { build, BUNDLED_DIR, lookupFor } from './helper.ts'
 
@@ -80,4 +80,41 @@ t.test('pretty format writes readable lines through the same redaction', async (
   t.match(all, /INFO.*hello h\*\*\*@gmail\.com/)
   t.notOk(all.includes(SECRET))
   t.throws(() => JSON.parse(out.lines[0]!), 'not JSON')
+})
+
+t.test('request loggers are made on the first line written, and bind the request id', async (t) => {
+  const out = capture()
+  const logger = createLogger({ level: 'warn', destination: out.stream })
+  let children = 0
+  const child = logger.child
+  logger.child = function (this: typeof logger, bindings, options) {
+    if (this === logger) children++
+    return child.call(this, bindings, options)
+  } as typeof logger.child
+  const lazy = lazyChildLoggerFactory(logger, { reqId: 'r-1' }, {}) as typeof logger
+  lazy.info('below the threshold')
+  lazy.debug({ any: 'thing' }, 'below the threshold')
+  t.equal(children, 0, 'nothing written, no child made')
+  t.equal(lazy.level, 'warn', 'the level is the parent\'s')
+  t.equal(lazy.isLevelEnabled('info'), false)
+  lazy.warn('first line from bob@gmail.com')
+  lazy.error({ code: 7 }, 'second line')
+  t.equal(children, 1, 'one child, made once')
+  const nested = lazy.child({ part: 'x' })
+  nested.error('nested')
+  t.same(lazy.bindings(), { reqId: 'r-1' })
+  const records = out.records()
+  t.equal(records.length, 3)
+  t.match(records[0], { reqId: 'r-1', level: 40, msg: 'first line from b***@gmail.com' })
+  t.match(records[1], { reqId: 'r-1', level: 50, code: 7, msg: 'second line' })
+  t.match(records[2], { reqId: 'r-1', part: 'x', msg: 'nested' })
+
+  const withLevel = lazyChildLoggerFactory(logger, { reqId: 'r-2' }, { level: 'debug' }) as typeof logger
+  t.equal(children, 2, 'a route with its own level gets a real child at once')
+  t.equal(withLevel.level, 'debug')
+})
+
+t.test('an app without a logger serves requests with Fastify\'s own silent logger', async (t) => {
+  const app = await build(t, { logger: false })
+  t.equal((await app.inject({ url: '/healthz' })).statusCode, 200)
 })

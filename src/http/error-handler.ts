@@ -7,7 +7,7 @@ import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
 import { AppError, ERRORS, PROBLEM_CONTENT_TYPE, problemDocument, type ErrorCode } from '../errors.ts'
-import { NON_HTML_CSP, SECURITY_HEADERS, setSecurityHeaders } from './plugins/security-headers.ts'
+import { ANSWER_HEADERS } from './security-headers.ts'
 
 /** Fastify's own error codes that are the client's fault, mapped onto our catalog. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -24,8 +24,7 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
  * this answers them from the catalog too. Passed to Fastify as `frameworkErrors`.
  */
 export function frameworkErrorHandler (error: FastifyError, _request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  reply.type(PROBLEM_CONTENT_TYPE)
-  setSecurityHeaders(reply)
+  reply.headers(ANSWER_HEADERS)
   if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendProblem(reply, 'URL_TOO_LONG', 'A path segment is longer than this server accepts')
   return sendProblem(reply, 'INVALID_URL', 'The URL path is not validly percent-encoded UTF-8')
 }
@@ -46,7 +45,7 @@ export function clientErrorHandler (error: NodeJS.ErrnoException, socket: Socket
   const code = CLIENT_ERROR_CODES[error.code ?? ''] ?? 'MALFORMED_REQUEST'
   const { status, title } = ERRORS[code]
   const body = JSON.stringify(problemDocument(code, title))
-  const headers = { 'content-type': PROBLEM_CONTENT_TYPE, 'content-length': Buffer.byteLength(body), connection: 'close', ...SECURITY_HEADERS, 'content-security-policy': NON_HTML_CSP }
+  const headers = { 'content-type': PROBLEM_CONTENT_TYPE, 'content-length': Buffer.byteLength(body), connection: 'close', ...ANSWER_HEADERS }
   if (socket.writable) {
     socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n${body}`)
   }

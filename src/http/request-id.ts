@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-import type { FastifyInstance } from 'fastify'
 
 export const REQUEST_ID_HEADER = 'x-request-id'
 const SAFE_ID = /^[\w.:-]{1,128}$/
@@ -20,12 +19,3 @@ export const requestIdOptions = {
   requestIdHeader: false,
   genReqId: requestId,
 } as const
-
-/** Echoes the id on every answer, errors included. */
-export function echoRequestId (app: FastifyInstance): void {
-  // Callback style: it runs on every request, and an async hook costs a promise and a microtask each time.
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header(REQUEST_ID_HEADER, request.id)
-    done()
-  })
-}

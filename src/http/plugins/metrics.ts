@@ -135,7 +135,9 @@ export class ServiceMetrics {
   /** The kind of each route, by its URL pattern; unmatched requests (404s) are classified each time. */
   readonly #routeKinds = new Map<string, RouteKind>()
 
+  /** Counts an answered request (from the shared onResponse hook, request-hooks.ts); operational routes are not counted. */
   observe (request: FastifyRequest, reply: FastifyReply): void {
+    if (request.routeOptions.config.operational === true) return
     // The not-found handler's pattern matches every unknown path; those are classified by their own URL.
     const pattern = request.is404 ? undefined : request.routeOptions.url
     const { schema } = request.routeOptions
@@ -159,9 +161,4 @@ export const metricsPlugin = fp<{ lookup: ProviderLookup, processMetrics?: boole
   const metrics = new ServiceMetrics(lookup, processMetrics === undefined ? {} : { processMetrics })
   app.decorate('metrics', metrics)
   app.decorateReply('outcome', null)
-  // Callback style: it runs on every request, and an async hook costs a promise and a microtask each time.
-  app.addHook('onResponse', (request, reply, done) => {
-    if (request.routeOptions.config.operational !== true) metrics.observe(request, reply)
-    done()
-  })
 }, { fastify: '5.x', name: 'metrics', dependencies: ['providers'] })

@@ -5,6 +5,7 @@
  * merely not loaded yet. Once stopping, requests already accepted still finish, each answer closes its connection,
  * and Fastify answers 503 to new requests on connections still open (`return503OnClosing`).
  */
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { sendProblem } from '../error-handler.ts'
 
@@ -38,17 +39,34 @@ declare module 'fastify' {
 /** Seconds a client should wait before retrying while providers load. */
 export const LOADING_RETRY_AFTER = 2
 
+/**
+ * Holds a request while providers load: answers 503 NOT_READY with Retry-After, except on operational routes.
+ * Returns true when it answered. While stopping, the answer asks the client to close its connection (a keep-alive
+ * connection would otherwise hold the closing server open until the shutdown timeout).
+ */
+export function holdUntilReady (readiness: Readiness, request: FastifyRequest, reply: FastifyReply): boolean {
+  const { state } = readiness
+  if (state === 'ready') return false
+  if (state === 'stopping') {
+    reply.header('connection', 'close')
+    return false
+  }
+  if (request.routeOptions.config.operational === true) return false
+  reply.header('retry-after', String(LOADING_RETRY_AFTER))
+  sendProblem(reply, 'NOT_READY', 'Providers are still loading; retry in a moment.')
+  return true
+}
+
+/**
+ * A request that was already running when stopping began gets no `Connection: close`; its connection is ended once
+ * the answer is out.
+ */
+export function closeAfterAnswerWhileStopping (readiness: Readiness, request: FastifyRequest, reply: FastifyReply): void {
+  if (readiness.state !== 'stopping' || reply.getHeader('connection') === 'close') return
+  request.raw.socket?.end()
+}
+
+/** Shares `app.readiness`; the checks above run in the shared request hooks (request-hooks.ts). */
 export const readinessPlugin = fp<{ readiness: Readiness }>(async (app, { readiness }) => {
   app.decorate('readiness', readiness)
-  // Callback-style hooks: these run on every request, and an async hook costs a promise and a microtask each time.
-  app.addHook('onRequest', (request, reply, done) => {
-    if (readiness.state !== 'loading' || request.routeOptions.config.operational === true) return done()
-    reply.header('retry-after', String(LOADING_RETRY_AFTER))
-    sendProblem(reply, 'NOT_READY', 'Providers are still loading; retry in a moment.')
-  })
-  // A keep-alive connection would otherwise hold the closing server open until the shutdown timeout.
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    if (readiness.state === 'stopping') reply.header('connection', 'close')
-    done(null, payload)
-  })
 }, { fastify: '5.x', name: 'readiness' })

@@ -9,6 +9,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import type { DomainMatch } from '../../catalog/catalog.ts'
 import { domainFromHost, normalizeDomain, parseEmailAddress } from '../../email-address.ts'
 import { AppError } from '../../errors.ts'
 import { ifNoneMatchHits } from '../etag.ts'
@@ -46,16 +47,25 @@ export function autoconfigDomain (emailaddress: string | undefined, host: string
   return domain
 }
 
-async function serveAutoconfig (app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, domain: string) {
-  const match = await app.providers.lookup(domain)
+function sendDocument (request: FastifyRequest, reply: FastifyReply, domain: string, match: DomainMatch | undefined): void {
   if (match === undefined) {
     reply.header('cache-control', NOT_FOUND_CACHE_CONTROL)
     throw new AppError('UNKNOWN_DOMAIN', `No provider serves ${domain}`, { domain })
   }
   const doc = preparedAutoconfig(match)
   reply.header('etag', doc.etag).header('cache-control', AUTOCONFIG_CACHE_CONTROL)
-  if (ifNoneMatchHits(request.headers['if-none-match'], doc.etag)) return reply.code(304).send()
-  return reply.type(XML_CONTENT_TYPE).send(doc.body)
+  if (ifNoneMatchHits(request.headers['if-none-match'], doc.etag)) reply.code(304).send()
+  else reply.type(XML_CONTENT_TYPE).send(doc.body)
+}
+
+/**
+ * Looks the domain up and sends its document. Synchronous while the lookup is (the catalog answers at once): an
+ * async handler would cost every request a promise and a microtask for nothing.
+ */
+function serveAutoconfig (app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, domain: string): void | Promise<void> {
+  const match = app.providers.lookup(domain)
+  if (match instanceof Promise) return match.then((found) => sendDocument(request, reply, domain, found))
+  sendDocument(request, reply, domain, match)
 }
 
 export async function autoconfigRoutes (app: FastifyInstance): Promise<void> {
@@ -72,9 +82,7 @@ export async function autoconfigRoutes (app: FastifyInstance): Promise<void> {
           ...problemResponses('INVALID_EMAIL_ADDRESS', 'MISSING_EMAIL_ADDRESS', 'INVALID_PARAMETER', 'UNKNOWN_DOMAIN'),
         },
       },
-    }, async (request, reply) => {
-      return serveAutoconfig(app, request, reply, autoconfigDomain(request.query.emailaddress, request.host))
-    })
+    }, (request, reply) => serveAutoconfig(app, request, reply, autoconfigDomain(request.query.emailaddress, request.host)))
   }
 
   typed.get(ISPDB_PATH, {
@@ -88,7 +96,7 @@ export async function autoconfigRoutes (app: FastifyInstance): Promise<void> {
         ...problemResponses('INVALID_DOMAIN', 'UNKNOWN_DOMAIN'),
       },
     },
-  }, async (request, reply) => {
+  }, (request, reply) => {
     const domain = normalizeDomain(request.params.domain)
     if (domain === undefined) throw new AppError('INVALID_DOMAIN', 'The path must end in a domain such as example.com', { parameter: 'domain' })
     return serveAutoconfig(app, request, reply, domain)

@@ -7,7 +7,7 @@ import t from 'tap'
 import { MAX_ADDRESS_LENGTH } from '../../../src/email-address.ts'
 import { AUTOCONFIG_PATHS } from '../../../src/http/routes/autoconfig.ts'
 import { build } from '../../helper.ts'
-import { assertSafeAnswer, hostileAddress, injectable, hostileBody, hostileContentType, hostileHost, hostileMethod, hostileQuery, hostileString, RUNS, safeEncode } from './support.ts'
+import { assertSafeAnswer, safeGetter, hostileAddress, injectable, hostileBody, hostileContentType, hostileHost, hostileMethod, hostileQuery, hostileString, RUNS, safeEncode } from './support.ts'
 
 const autoconfigPath = fc.tuple(fc.constantFrom(...AUTOCONFIG_PATHS), fc.constantFrom('', '/', '//'), fc.boolean())
   .map(([path, tail, upper]) => (upper ? path.toUpperCase() : path) + tail)
@@ -68,11 +68,7 @@ t.test('anything at all: arbitrary methods, paths, bodies and content types', as
 
 t.test('named cases', async (t) => {
   const app = await build(t, { rateLimit: false })
-  const get = async (url: string, headers: Record<string, string> = {}) => {
-    const res = await app.inject({ method: 'GET', url, headers })
-    assertSafeAnswer(res, { url, headers })
-    return res
-  }
+  const get = safeGetter(app)
 
   t.test('addresses longer than 254 characters are refused, 254 is accepted', async (t) => {
     const domain = 'gmail.com'

@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check'
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
-import type { LightMyRequestResponse } from 'fastify'
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { ERRORS } from '../../../src/errors.ts'
-import { SECURITY_HEADERS } from '../../../src/http/plugins/security-headers.ts'
+import { SECURITY_HEADERS } from '../../../src/http/security-headers.ts'
 import { V2_ERROR_CODES } from '../../../src/http/routes/autodiscover-json.ts'
 
 /** The element name injected markup uses; it must never appear as markup in an answer. */
@@ -157,3 +157,12 @@ function parseJson (text: string): Record<string, unknown> | undefined {
 
 /** Runs per property: enough for thousands of requests per route across the suite, a few seconds per file. */
 export const RUNS = Number(process.env.HOSTILE_RUNS ?? 1000)
+
+/** A GET through `app.inject` whose answer must keep every invariant above; returns the answer for more checks. */
+export function safeGetter (app: FastifyInstance): (url: string, headers?: Record<string, string>) => Promise<LightMyRequestResponse> {
+  return async (url, headers = {}) => {
+    const res = await app.inject({ method: 'GET', url, headers })
+    assertSafeAnswer(res, { url, headers })
+    return res
+  }
+}

@@ -3,11 +3,11 @@
  * "Security Headers": https://cheatsheetseries.owasp.org/cheatsheets/REST_Security_Cheat_Sheet.html#security-headers).
  * A browser that is tricked into loading one of our answers must neither sniff it into HTML nor run, frame or
  * embed anything from it. The one HTML page (the API documentation at /docs) gets a policy that lets it load its
- * own scripts and styles from this origin and nothing else, unless its plugin sets one itself. HSTS belongs to
- * whoever terminates TLS.
+ * own scripts and styles from this origin and nothing else. HSTS belongs to whoever terminates TLS. The headers are
+ * set as each request arrives (request-hooks.ts); the router's own rejections, which run no hooks, set them
+ * in frameworkErrorHandler.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import fp from 'fastify-plugin'
+import { DOCS_PREFIX } from './plugins/openapi.ts'
 
 /** Nothing in an XML or JSON answer may load, run or be framed. */
 export const NON_HTML_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
@@ -26,22 +26,17 @@ export const SECURITY_HEADERS = {
   'cross-origin-resource-policy': 'same-origin',
 } as const
 
-function isHtml (reply: FastifyReply): boolean {
-  const type = reply.getHeader('content-type')
-  return typeof type === 'string' && type.startsWith('text/html')
-}
+/** Everything an answer other than the documentation page carries. */
+export const ANSWER_HEADERS = { ...SECURITY_HEADERS, 'content-security-policy': NON_HTML_CSP } as const
 
-/** Adds the headers to an answer whose content type is already set. */
-export function setSecurityHeaders (reply: FastifyReply): void {
-  reply.headers(SECURITY_HEADERS)
-  if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', isHtml(reply) ? HTML_CSP : NON_HTML_CSP)
-}
+/** The documentation page and its assets. */
+export const DOCS_ANSWER_HEADERS = { ...SECURITY_HEADERS, 'content-security-policy': HTML_CSP } as const
 
-export const securityHeadersPlugin = fp(async (app: FastifyInstance) => {
-  // onSend sees the final content type, including error answers and the not-found handler's. The router's own
-  // rejections run no hooks; frameworkErrorHandler calls setSecurityHeaders itself.
-  app.addHook('onSend', (_request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, payload: unknown) => void) => {
-    setSecurityHeaders(reply)
-    done(null, payload)
-  })
-}, { fastify: '5.x', name: 'security-headers' })
+/**
+ * The headers for an answer on a route (its URL pattern; undefined when no route matched). Chosen by route rather
+ * than by the answer's content type, so they are set once when the request arrives and every answer, errors
+ * included, carries them.
+ */
+export function securityHeadersFor (routeUrl: string | undefined): typeof ANSWER_HEADERS | typeof DOCS_ANSWER_HEADERS {
+  return routeUrl !== undefined && routeUrl.startsWith(DOCS_PREFIX) ? DOCS_ANSWER_HEADERS : ANSWER_HEADERS
+}
