@@ -21,7 +21,6 @@ import { formatProblem } from './catalog/report.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
 import { Readiness } from './http/plugins/readiness.ts'
 import { warmAutoconfigInBackground } from './http/prepared-autoconfig.ts'
-import { warmAutodiscoverInBackground } from './http/prepared-autodiscover.ts'
 import { isMainModule } from './main-module.ts'
 
 export interface StartOptions {
@@ -41,17 +40,16 @@ export interface RunningServer {
 }
 
 /**
- * Everything the answers are made from, prepared as a catalog is swapped in: in the background, a batch at a
+ * Every provider's autoconfig document, rendered as a catalog is swapped in: in the background, a batch at a
  * time, since requests render what they need themselves until then (a 10,000-provider catalog would otherwise
- * take as long again to get ready). Warming stops when a newer catalog replaces this one.
+ * take longer to get ready). Warming stops when a newer catalog replaces this one. Autodiscover templates are
+ * compiled on first use (prepared-autodiscover.ts).
  */
 function prepareCatalog (app: FastifyInstance, lookup: ProviderLookup, catalog: Catalog): void {
   // Starts on the next turn of the event loop, after the caller has swapped the catalog in.
   const isCurrent = () => lookup.catalog === catalog
   warmAutoconfigInBackground(catalog.providers.values(), isCurrent)
     .catch((err: unknown) => app.log.error({ err }, 'rendering autoconfig documents ahead failed; requests render their own'))
-    .then(() => warmAutodiscoverInBackground(catalog.providers.values(), isCurrent))
-    .catch((err: unknown) => app.log.error({ err }, 'compiling autodiscover templates ahead failed; requests compile their own'))
 }
 
 function readTls (config: Config): { cert: Buffer, key: Buffer } | undefined {

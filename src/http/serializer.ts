@@ -24,7 +24,16 @@ export function compileSerializer<S extends z.ZodType> (schema: S): (value: z.ou
   return fastJson(outputJsonSchema(schema) as unknown as Schema)
 }
 
-/** Fastify's serializer compiler: accepts a zod schema (every route here) or a plain JSON Schema (plugins' routes). */
+/**
+ * Fastify's serializer compiler: accepts a zod schema (every route here) or a plain JSON Schema (plugins' routes).
+ * Fastify asks for a serializer for every route and status at start-up, some hundred of them, most of which
+ * (error answers, documentation routes) a process may never use; each is compiled when first used instead, which
+ * takes a few milliseconds once and keeps them off the time to readiness.
+ */
 export const serializerCompiler: FastifySerializerCompiler<unknown> = ({ schema }) => {
-  return schema instanceof z.ZodType ? compileSerializer(schema) : fastJson(schema as Schema)
+  let serialize: ((value: unknown) => string) | undefined
+  return (value: unknown) => {
+    serialize ??= schema instanceof z.ZodType ? compileSerializer(schema) : fastJson(schema as Schema)
+    return serialize(value)
+  }
 }

@@ -31,17 +31,26 @@ const PROBES = [
   address('jörg_ünïcödé', 'sub.example.org'),
 ]
 
+/**
+ * A slice as a string of its own. V8 keeps a slice as a view of its parent, and the marked render is stored two
+ * bytes per character (the marks are outside Latin-1); a copy drops the parent and is one byte per character where
+ * the text allows. With a template per provider, that halves the memory a large catalog's templates take.
+ */
+function ownCopy (slice: string): string {
+  return Buffer.from(slice, 'utf8').toString('utf8')
+}
+
 export function compileAddressTemplate (render: (address: EmailAddress) => string): AddressTemplate | undefined {
   const marked = render(address(LOCAL_PART_MARK, DOMAIN_MARK))
   const pieces: string[] = []
   const isLocalPart: boolean[] = []
   let last = 0
   for (const mark of marked.matchAll(MARKS)) {
-    pieces.push(marked.slice(last, mark.index))
+    pieces.push(ownCopy(marked.slice(last, mark.index)))
     isLocalPart.push(mark[0] === LOCAL_PART_MARK)
     last = mark.index + 1
   }
-  const tail = marked.slice(last)
+  const tail = ownCopy(marked.slice(last))
 
   const fill: AddressTemplate = ({ localPart, domain }) => {
     const local = escapeXml(localPart)

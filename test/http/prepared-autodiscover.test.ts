@@ -1,10 +1,10 @@
 import t from 'tap'
 import { loadProviders } from '../../src/catalog/load.ts'
 import { parseEmailAddress } from '../../src/email-address.ts'
-import { isAutodiscoverWarm, preparedAutodiscover, warmAutodiscover, warmAutodiscoverInBackground } from '../../src/http/prepared-autodiscover.ts'
+import { preparedAutodiscover } from '../../src/http/prepared-autodiscover.ts'
 import type { Provider } from '../../src/model/provider.ts'
 import { renderAutodiscover } from '../../src/render/autodiscover.ts'
-import { BUNDLED_DIR, FIXTURES_DIR, lookupFor, VALID_PROVIDERS_DIR } from '../helper.ts'
+import { BUNDLED_DIR, FIXTURES_DIR, VALID_PROVIDERS_DIR } from '../helper.ts'
 
 t.test('prepared answers equal direct renders: settings, redirects and the loop guard', async (t) => {
   const providers: Provider[] = []
@@ -13,7 +13,6 @@ t.test('prepared answers equal direct renders: settings, redirects and the loop 
     if (!loaded.ok) throw new Error(`${dir} must load`)
     providers.push(...loaded.catalog.providers.values())
   }
-  warmAutodiscover(providers)
   const addresses = ['alice@gmail.com', "O'Brien&Co@example.com", 'alice@example.net', 'bob@hosted.test', 'x@team.markup.test', 'jörg@bücher.example']
   for (const provider of providers) {
     for (const text of addresses) {
@@ -33,31 +32,4 @@ t.test('a provider whose text defeats the template is rendered per request, stil
   const address = parseEmailAddress('a@minimal.test')!
   t.equal(preparedAutodiscover(odd, address, 'outlook-2006a'), renderAutodiscover(odd, { address, schema: 'outlook-2006a' }))
   t.match(preparedAutodiscover(odd, address, 'outlook-2006a'), '<LoginName>x\uE000a@minimal.test</LoginName>')
-})
-
-/** Distinct provider objects (templates hang off the object), as many as a large catalog has. */
-async function copies (count: number): Promise<Provider[]> {
-  const [first] = [...(await lookupFor(BUNDLED_DIR)).catalog.providers.values()]
-  return Array.from({ length: count }, (_, i) => ({ ...first!, id: `p${i}` }))
-}
-
-t.test('background warming compiles every template, yielding to the event loop between batches', async (t) => {
-  const list = await copies(250)
-  let turns = 0
-  let done = false
-  const counter = () => { turns++; if (!done) setImmediate(counter) }
-  setImmediate(counter)
-  await warmAutodiscoverInBackground(list)
-  done = true
-  t.ok(list.every(isAutodiscoverWarm), 'all compiled')
-  t.ok(turns >= 2, `other work ran in between (${turns} turns)`)
-})
-
-t.test('background warming stops once its catalog is no longer current', async (t) => {
-  const list = await copies(250)
-  let current = true
-  const warming = warmAutodiscoverInBackground(list, () => current)
-  current = false
-  await warming
-  t.notOk(list.some(isAutodiscoverWarm), 'nothing compiled for a replaced catalog')
 })
