@@ -7,7 +7,8 @@
  * figure is the median over the rounds. Prints a table and writes JSON to bench/results/.
  *
  * Options: --duration <s> (per run, default 5), --rounds <n> (default 3), --connections <n> (default 50),
- * --only <scenario name part>, --skip-large.
+ * --only <scenario name part>, --skip-large, --env NAME=value (repeatable: a setting for the real server, e.g.
+ * --env RATE_LIMIT_MAX=0 to see what rate limiting costs).
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -26,6 +27,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '50' },
     only: { type: 'string' },
     'skip-large': { type: 'boolean', default: false },
+    env: { type: 'string', multiple: true, default: [] },
   },
 })
 const DURATION_S = Number(args.duration)
@@ -42,7 +44,17 @@ const SAME_COST_SHARE = 0.9
  * The real server as operators run it at scale: request logs off (LOG_LEVEL=warn) and rate limiting on, with a
  * limit far above what the benchmark sends, so its cost is measured without ever answering 429.
  */
-const REAL_SERVER_ENV = { LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000', RATE_LIMIT_WINDOW: '1s', NODE_ENV: 'production' }
+const REAL_SERVER_ENV: Record<string, string> = {
+  LOG_LEVEL: 'warn',
+  RATE_LIMIT_MAX: '1000000',
+  RATE_LIMIT_WINDOW: '1s',
+  NODE_ENV: 'production',
+  ...Object.fromEntries(args.env.map((pair) => {
+    const eq = pair.indexOf('=')
+    if (eq < 1) throw new Error(`--env takes NAME=value, not ${pair}`)
+    return [pair.slice(0, eq), pair.slice(eq + 1)]
+  })),
+}
 
 interface Probe { status: number, contentType: string, bytes: number }
 
@@ -180,7 +192,7 @@ async function main (): Promise<void> {
 
     // The table.
     const lines = [
-      `connections ${CONNECTIONS}, ${ROUNDS} rounds × ${DURATION_S} s, medians; ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${mb(totalmem())} MB, node ${process.version}`,
+      `connections ${CONNECTIONS}, ${ROUNDS} rounds × ${DURATION_S} s, medians; ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${mb(totalmem())} MB, node ${process.version}${args.env.length > 0 ? `; real server with ${args.env.join(' ')}` : ''}`,
       '',
       '| scenario | catalog | body B | real req/s | bare req/s | ratio | target | real p50 ms | real p99 ms | bare p99 ms | CPU µs/req real / bare (ratio) | |',
       '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',

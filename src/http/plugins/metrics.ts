@@ -137,10 +137,11 @@ export class ServiceMetrics {
 
   /** Counts an answered request (from the shared onResponse hook, request-hooks.ts); operational routes are not counted. */
   observe (request: FastifyRequest, reply: FastifyReply): void {
-    if (request.routeOptions.config.operational === true) return
+    // Read once: Fastify builds a new routeOptions object on every access.
+    const { config, url, schema } = request.routeOptions
+    if (config.operational === true) return
     // The not-found handler's pattern matches every unknown path; those are classified by their own URL.
-    const pattern = request.is404 ? undefined : request.routeOptions.url
-    const { schema } = request.routeOptions
+    const pattern = request.is404 ? undefined : url
     let kind = pattern === undefined ? undefined : this.#routeKinds.get(pattern)
     if (kind === undefined) {
       kind = routeKind(pattern ?? request.url, schema?.tags)
