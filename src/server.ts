@@ -12,9 +12,9 @@ import type { Server as HttpsServer } from 'node:https'
 import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance } from 'fastify'
 import type { DestinationStream } from 'pino'
-import { buildApp } from './app.ts'
 import { Catalog } from './catalog/catalog.ts'
-import { loadProviders } from './catalog/load.ts'
+import type { LoadResult } from './catalog/load.ts'
+import { loadProvidersOffThread } from './catalog/load-off-thread.ts'
 import { ProviderLookup } from './catalog/lookup.ts'
 import { CatalogReloader, type ReloadOutcome } from './catalog/reload.ts'
 import { formatProblem } from './catalog/report.ts'
@@ -85,6 +85,12 @@ async function closeGracefully (app: FastifyInstance, timeoutMs: number): Promis
 }
 
 export async function startServer (config: Config, options: StartOptions = {}): Promise<RunningServer | undefined> {
+  // A large catalog loads on a worker thread (catalog/load-off-thread.ts) while this thread loads the app's modules
+  // and builds it; a small one loads once this thread is free again.
+  const loading = loadProvidersOffThread(config.providersDir).catch(
+    (error: unknown): LoadResult => ({ ok: false, problems: [{ file: config.providersDir, line: 1, col: 1, path: '', message: `cannot load providers: ${(error as Error).message}` }] }),
+  )
+  const { buildApp } = await import('./app.ts')
   const readiness = new Readiness('loading')
   const lookup = new ProviderLookup(new Catalog([]))
   const app = await buildApp({
@@ -102,6 +108,8 @@ export async function startServer (config: Config, options: StartOptions = {}): 
 
   const reloader = new CatalogReloader({
     dir: config.providersDir,
+    // Off the main thread, so requests are not held up while a large catalog is validated.
+    load: loadProvidersOffThread,
     lookup,
     prepare: (catalog) => prepareCatalog(app, lookup, catalog),
     onReload: (outcome) => logReload(app, outcome),
@@ -142,7 +150,7 @@ export async function startServer (config: Config, options: StartOptions = {}): 
     throw error
   }
 
-  const loaded = await loadProviders(config.providersDir)
+  const loaded = await loading
   if (!loaded.ok) {
     for (const problem of loaded.problems) process.stderr.write(`${formatProblem(problem)}\n`)
     process.stderr.write(`${loaded.problems.length} problem(s) in ${config.providersDir}; not starting.\n`)

@@ -150,8 +150,13 @@ function isFileBehindLink (path: string): boolean {
   }
 }
 
-/** Loads a whole providers directory: a complete catalog, or every problem found. */
-export async function loadProviders (dir: string): Promise<LoadResult> {
+/** Every provider of a directory, validated, as plain data (what a worker thread can send back; see load-off-thread.ts). */
+export type ValidatedProviders =
+  | { ok: true, providers: Provider[], files: string[] }
+  | { ok: false, problems: Problem[] }
+
+/** Reads and validates a whole providers directory: every provider, or every problem found. */
+export async function readProviders (dir: string): Promise<ValidatedProviders> {
   let files: string[]
   try {
     files = await listProviderFiles(dir)
@@ -164,11 +169,25 @@ export async function loadProviders (dir: string): Promise<LoadResult> {
   }
   // Read synchronously: for thousands of small files this is several times quicker than asynchronous reads (each of
   // which is four thread-pool round trips), and validating them blocks the event loop for longer anyway.
-  return buildCatalog(files.map((file) => ({ file, text: readFileSync(file, 'utf8') })))
+  return validateSources(files.map((file) => ({ file, text: readFileSync(file, 'utf8') })))
+}
+
+/** Loads a whole providers directory: a complete catalog, or every problem found. */
+export async function loadProviders (dir: string): Promise<LoadResult> {
+  return catalogFrom(await readProviders(dir))
+}
+
+/** The catalog of validated providers (problems pass through). */
+export function catalogFrom (validated: ValidatedProviders): LoadResult {
+  return validated.ok ? { ok: true, catalog: new Catalog(validated.providers), files: validated.files } : validated
 }
 
 /** Validates already-read provider files and builds the catalog from them. */
 export function buildCatalog (sources: ReadonlyArray<{ file: string, text: string }>): LoadResult {
+  return catalogFrom(validateSources(sources))
+}
+
+function validateSources (sources: ReadonlyArray<{ file: string, text: string }>): ValidatedProviders {
   const problems: Problem[] = []
   const parsed: ParsedFile[] = []
   for (const { file, text } of sources) {
@@ -179,5 +198,5 @@ export function buildCatalog (sources: ReadonlyArray<{ file: string, text: strin
   }
   problems.push(...crossFileProblems(parsed))
   if (problems.length > 0) return { ok: false, problems }
-  return { ok: true, catalog: new Catalog(parsed.map((p) => p.provider)), files: sources.map((s) => s.file) }
+  return { ok: true, providers: parsed.map((p) => p.provider), files: sources.map((s) => s.file) }
 }

@@ -12,7 +12,7 @@
  */
 import { watch, type FSWatcher } from 'node:fs'
 import type { Catalog } from './catalog.ts'
-import { loadProviders } from './load.ts'
+import { loadProviders, type LoadResult } from './load.ts'
 import type { ProviderLookup } from './lookup.ts'
 import type { Problem } from './report.ts'
 
@@ -22,6 +22,8 @@ export type ReloadOutcome =
 
 export interface ReloaderOptions {
   dir: string
+  /** Reads and validates the directory: `loadProviders` unless given (the server loads on a worker thread). */
+  load?: (dir: string) => Promise<LoadResult>
   lookup: ProviderLookup
   /** Runs on a new, valid catalog before it is swapped in. */
   prepare?: (catalog: Catalog) => void
@@ -63,9 +65,9 @@ export class CatalogReloader {
   async #load (reason: string): Promise<ReloadOutcome> {
     const started = performance.now()
     let outcome: ReloadOutcome
-    let loaded: Awaited<ReturnType<typeof loadProviders>>
+    let loaded: LoadResult
     try {
-      loaded = await loadProviders(this.#options.dir)
+      loaded = await (this.#options.load ?? loadProviders)(this.#options.dir)
     } catch (error) {
       // A file removed between listing and reading it, or made unreadable: a failed reload like any other.
       loaded = { ok: false, problems: [{ file: this.#options.dir, line: 1, col: 1, path: '', message: `cannot read providers: ${(error as Error).message}` }] }

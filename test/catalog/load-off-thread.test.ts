@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t from 'tap'
+import { loadProviders } from '../../src/catalog/load.ts'
+import { loadProvidersOffThread } from '../../src/catalog/load-off-thread.ts'
+import { BUNDLED_DIR, INVALID_PROVIDERS_DIR, VALID_PROVIDERS_DIR } from '../helper.ts'
+
+t.test('a worker thread (asked for at any size) loads the same catalog as the main thread', async (t) => {
+  for (const dir of [BUNDLED_DIR, VALID_PROVIDERS_DIR]) {
+    const [here, there] = await Promise.all([loadProviders(dir), loadProvidersOffThread(dir, 1)])
+    if (!here.ok || !there.ok) throw new Error(`${dir} must load`)
+    t.same([...there.catalog.providers.entries()], [...here.catalog.providers.entries()], dir)
+    t.equal(there.catalog.domainCount, here.catalog.domainCount)
+    t.same(there.files, here.files)
+    t.same(there.catalog.match('googlemail.com') ?? null, here.catalog.match('googlemail.com') ?? null)
+  }
+})
+
+t.test('and reports the same problems, every one with its position', async (t) => {
+  const [here, there] = await Promise.all([loadProviders(INVALID_PROVIDERS_DIR), loadProvidersOffThread(INVALID_PROVIDERS_DIR, 1)])
+  if (here.ok || there.ok) throw new Error('the invalid fixtures must not load')
+  t.ok(there.problems.length > 1)
+  t.same(there.problems, here.problems)
+})
+
+t.test('a missing directory is a problem, not a crash', async (t) => {
+  const there = await loadProvidersOffThread('/nonexistent/providers')
+  t.match(there, { ok: false, problems: [{ file: '/nonexistent/providers', message: /directory does not exist/ }] })
+})
+
+t.test('the main thread stays free while a large directory loads', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'off-thread-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  for (let i = 0; i < 1500; i++) {
+    writeFileSync(join(dir, `p${i}.yaml`), `name: Hoster ${i}\ndomains: [a.h${i}.test, b.h${i}.test]\nincoming:\n  - type: imap\n    host: imap.h${i}.test\noutgoing:\n  - host: smtp.h${i}.test\n`)
+  }
+  /** The longest the event loop went without a turn while `load` ran. */
+  const longestStall = async (load: typeof loadProviders) => {
+    let longest = 0
+    let last = performance.now()
+    let done = false
+    const tick = () => {
+      const now = performance.now()
+      longest = Math.max(longest, now - last)
+      last = now
+      if (!done) setImmediate(tick)
+    }
+    setImmediate(tick)
+    const loaded = await load(dir)
+    // One more turn, so a stall that ended with the load is measured too.
+    await new Promise((resolve) => setImmediate(resolve))
+    done = true
+    t.ok(loaded.ok && loaded.catalog.providers.size === 1500)
+    return longest
+  }
+  const onThread = await longestStall(loadProviders)
+  const offThread = await longestStall((dir) => loadProvidersOffThread(dir, 1000))
+  const below = await longestStall((dir) => loadProvidersOffThread(dir, 2000))
+  t.ok(onThread > 2 * offThread, `loading on a worker stalls the event loop less: ${offThread.toFixed(0)} ms against ${onThread.toFixed(0)} ms here`)
+  t.ok(below > 2 * offThread, `below the threshold it loads here (${below.toFixed(0)} ms stall)`)
+})
