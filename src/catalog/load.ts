@@ -155,8 +155,10 @@ export type ValidatedProviders =
   | { ok: true, providers: Provider[], files: string[] }
   | { ok: false, problems: Problem[] }
 
-/** Reads and validates a whole providers directory: every provider, or every problem found. */
-export async function readProviders (dir: string): Promise<ValidatedProviders> {
+/** The provider files of a directory, or why there are none to load. */
+export type Listing = { ok: true, files: string[] } | { ok: false, problems: Problem[] }
+
+export async function listProviderDirectory (dir: string): Promise<Listing> {
   let files: string[]
   try {
     files = await listProviderFiles(dir)
@@ -167,9 +169,22 @@ export async function readProviders (dir: string): Promise<ValidatedProviders> {
   if (files.length === 0) {
     return { ok: false, problems: [{ file: dir, line: 1, col: 1, path: '', message: 'no provider files (*.yaml) found' }] }
   }
-  // Read synchronously: for thousands of small files this is several times quicker than asynchronous reads (each of
-  // which is four thread-pool round trips), and validating them blocks the event loop for longer anyway.
+  return { ok: true, files }
+}
+
+/**
+ * Reads and validates listed provider files. Synchronously: for thousands of small files this is several times
+ * quicker than asynchronous reads (each of which is four thread-pool round trips), and validating them blocks the
+ * thread for longer anyway.
+ */
+export function readProviderFiles (files: readonly string[]): ValidatedProviders {
   return validateSources(files.map((file) => ({ file, text: readFileSync(file, 'utf8') })))
+}
+
+/** Reads and validates a whole providers directory: every provider, or every problem found. */
+export async function readProviders (dir: string): Promise<ValidatedProviders> {
+  const listing = await listProviderDirectory(dir)
+  return listing.ok ? readProviderFiles(listing.files) : listing
 }
 
 /** Loads a whole providers directory: a complete catalog, or every problem found. */
