@@ -6,10 +6,24 @@
  * RATE_LIMITED (429, problem+json) with `Retry-After` and the `X-RateLimit-*` headers. Answers under the limit
  * carry none of them: mail clients do not pace themselves by them, and every header is bytes on the hot path.
  */
-import rateLimit from '@fastify/rate-limit'
+import rateLimit, { normalizeIP } from '@fastify/rate-limit'
 import type { FastifyInstance, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { AppError } from '../../errors.ts'
+import { GroupedLocalStore } from '../rate-limit-store.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The shared per-client count, for answers sent outside Fastify's hooks (fast-path/); absent when limiting is off. */
+    rateLimitCounter?: RateLimitCounter
+  }
+}
+
+/** Counts requests against the limit every route without a limit of its own shares. */
+export interface RateLimitCounter {
+  /** Counts one request from `ip` (as `request.ip` gives it); false when that puts the client over the limit. */
+  countRequest (ip: string): boolean
+}
 
 export interface RateLimitOptions {
   /** Requests one client may make per window, over all routes together. */
@@ -47,11 +61,25 @@ export const rateLimitPlugin = fp<RateLimitOptions>(async (app: FastifyInstance,
     if (!isAutodiscoverRoute(route.url) || route.config?.rateLimit !== undefined) return
     route.config = { ...route.config, rateLimit: tighter }
   })
+  // The store is made by the plugin (`new Store(options)`); this one keeps a hold on it for `countRequest`.
+  let store: GroupedLocalStore | undefined
+  class CountedStore extends GroupedLocalStore {
+    constructor () {
+      super()
+      store ??= this
+    }
+  }
   await app.register(rateLimit, {
     global: true,
+    store: CountedStore,
     max: options.max,
     timeWindow: options.timeWindowMs,
     addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
     errorResponseBuilder: (_request, context) => new AppError('RATE_LIMITED', retryMessage(context.after), { retryAfterSeconds: Math.ceil(context.ttl / 1000) }),
+  })
+  const counts = store!
+  // The plugin's own key for a client (its default key generator, IPv6 by /64) and its comparison (`current > max`).
+  app.decorate('rateLimitCounter', {
+    countRequest: (ip: string) => counts.count(normalizeIP(ip), options.timeWindowMs, options.max).current <= options.max,
   })
 }, { fastify: '5.x', name: 'rate-limit-policy' })

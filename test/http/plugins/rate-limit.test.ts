@@ -92,3 +92,35 @@ t.test('autodiscover has its own, tighter count: a fifth of the limit', async (t
   t.match(limited.body, /RATE_LIMITED/)
   t.equal((await app.inject({ url: URL })).statusCode, 200, 'other routes keep their own count')
 })
+
+t.test('the autodiscover routes share one count: asking the other form does not reset it', async (t) => {
+  const app = await build(t, { rateLimit: { max: 15, timeWindowMs: 60_000 } })
+  const payload = '<?xml version="1.0"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"><Request><EMailAddress>alice@gmail.com</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema></Request></Autodiscover>'
+  const pox = () => app.inject({ method: 'POST', url: '/autodiscover/autodiscover.xml', headers: { 'content-type': 'text/xml' }, payload })
+  const v2 = () => app.inject({ url: '/autodiscover/autodiscover.json/v1.0/alice@gmail.com?Protocol=AutodiscoverV1' })
+  // A fifth of 15: three autodiscover requests per window, whichever form.
+  t.equal((await pox()).statusCode, 200)
+  t.equal((await v2()).statusCode, 200)
+  t.equal((await pox()).statusCode, 200)
+  t.equal((await v2()).statusCode, 429, 'the fourth autodiscover request, the second in v2 form')
+  t.equal((await pox()).statusCode, 429)
+  t.equal((await app.inject({ url: URL })).statusCode, 200, 'other routes keep their own count')
+})
+
+t.test('countRequest counts against the limit the routes share', async (t) => {
+  const app = await build(t, { rateLimit: { max: 2, timeWindowMs: 60_000 } })
+  const counter = app.rateLimitCounter!
+  t.equal(counter.countRequest('192.0.2.9'), true, 'first')
+  t.equal((await app.inject({ url: URL, remoteAddress: '192.0.2.9' })).statusCode, 200, 'second, through Fastify')
+  t.equal(counter.countRequest('192.0.2.9'), false, 'third: over the limit')
+  t.equal((await app.inject({ url: URL, remoteAddress: '192.0.2.9' })).statusCode, 429, 'and Fastify agrees')
+  t.equal(counter.countRequest('2001:db8::1'), true)
+  t.equal(counter.countRequest('2001:db8::ffff'), true, 'the same /64: its second request')
+  t.equal(counter.countRequest('2001:db8:0:0:1::1'), false, 'written otherwise, still the same /64')
+  t.equal(counter.countRequest('2001:db8:0:1::1'), true, 'another /64 has its own count')
+})
+
+t.test('no counter when limiting is off', async (t) => {
+  const app = await build(t, { rateLimit: false })
+  t.equal(app.rateLimitCounter, undefined)
+})
