@@ -7,6 +7,11 @@ import { validatorCompiler } from 'fastify-type-provider-zod'
 import type { ProviderLookup } from './catalog/lookup.ts'
 import type { TrustProxy } from './config.ts'
 import { clientErrorHandler, frameworkErrorHandler, registerErrorHandlers } from './http/error-handler.ts'
+import { apiLookupDirectRoute } from './http/fast-path/api-lookup.ts'
+import { autoconfigDirectRoute } from './http/fast-path/autoconfig.ts'
+import { clientView, type ClientView, type TrustProxyOption } from './http/fast-path/client.ts'
+import { createFastPath, type DirectRoute, type FastPath, type RequestLog } from './http/fast-path/fast-path.ts'
+import { serverWithFastPath } from './http/fast-path/node-server.ts'
 import { BODY_LIMIT, MAX_PARAM_LENGTH, serverLimitOptions } from './http/limits.ts'
 import { metricsPlugin } from './http/plugins/metrics.ts'
 import { openapiPlugin } from './http/plugins/openapi.ts'
@@ -15,8 +20,9 @@ import { DEFAULT_RATE_LIMIT, rateLimitPlugin, type RateLimitOptions } from './ht
 import { Readiness, readinessPlugin } from './http/plugins/readiness.ts'
 import { requestIdOptions } from './http/request-id.ts'
 import { registerRequestHooks } from './http/request-hooks.ts'
+import { parsePublicBaseUrl } from './http/public-base-url.ts'
 import { API_PREFIX, apiRoutes } from './http/routes/api.ts'
-import { autoconfigRoutes } from './http/routes/autoconfig.ts'
+import { AUTOCONFIG_PATHS, autoconfigRoutes } from './http/routes/autoconfig.ts'
 import { autodiscoverRoutes } from './http/routes/autodiscover.ts'
 import { healthRoutes } from './http/routes/health.ts'
 import { tlsAskRoutes } from './http/routes/tls-ask.ts'
@@ -49,17 +55,36 @@ export interface AppOptions {
   readiness?: Readiness
   /** Also export the process's own metrics (CPU, memory, event loop); the server turns this on. */
   processMetrics?: boolean
+  /**
+   * Answer the commonest requests before Fastify's routing (http/fast-path/): on by default; off sends every request
+   * through Fastify (tests compare the two). `app.inject` never takes the fast path: it calls Fastify directly.
+   */
+  fastPath?: boolean
 }
 
 /** Fastify accepts a hop count at run time but not in its types; the function form means the same. */
-function trustProxyOption (trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+function trustProxyOption (trust: TrustProxy): TrustProxyOption {
   return typeof trust === 'number' ? (_address, hop) => hop < trust : trust
+}
+
+/** The fast path's routes: autoconfig by address or Host, and the API lookup while any origin may read the API. */
+function directRoutes (app: FastifyInstance, options: AppOptions, client: ClientView): Map<string, DirectRoute> {
+  const routes = new Map<string, DirectRoute>()
+  const autoconfig = autoconfigDirectRoute(app.providers, client)
+  for (const path of AUTOCONFIG_PATHS) routes.set(path, autoconfig)
+  if ((options.corsOrigins ?? ['*']).includes('*')) {
+    const base = options.publicBaseUrl === undefined ? undefined : parsePublicBaseUrl(options.publicBaseUrl)
+    routes.set(`${API_PREFIX}/lookup`, apiLookupDirectRoute(app.providers, client, base))
+  }
+  return routes
 }
 
 export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   const loggerInstance = options.logger === undefined || options.logger === false
     ? undefined
     : createLogger({ logAddresses: options.logAddresses ?? false, ...(options.logger === true ? {} : options.logger) })
+  const trustProxy = trustProxyOption(options.trustProxy ?? false)
+  let fastPath: FastPath | undefined
   const app = Fastify({
     // Request loggers are made when a request first logs (logging.ts), not for every request.
     ...(loggerInstance === undefined ? {} : { loggerInstance, childLoggerFactory: lazyChildLoggerFactory }),
@@ -67,7 +92,8 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     // Clients vary the case of well-known paths (/Autodiscover/Autodiscover.xml); parameters keep their case.
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: MAX_PARAM_LENGTH },
     ...serverLimitOptions,
-    trustProxy: trustProxyOption(options.trustProxy ?? false),
+    trustProxy,
+    serverFactory: serverWithFastPath(() => fastPath),
     ...requestIdOptions,
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
@@ -90,5 +116,17 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   await app.register(autoconfigRoutes)
   await app.register(autodiscoverRoutes, { publicBaseUrl: options.publicBaseUrl })
   await app.register(apiRoutes, { prefix: API_PREFIX, corsOrigins: options.corsOrigins ?? ['*'], publicBaseUrl: options.publicBaseUrl })
+  if (options.fastPath !== false) {
+    const client = clientView(trustProxy)
+    fastPath = createFastPath({
+      routes: directRoutes(app, options, client),
+      readiness: app.readiness,
+      metrics: app.metrics,
+      rateLimitCounter: app.rateLimitCounter,
+      client,
+      // Fastify's own logger, which carries its serializers; without a logger there is nothing to write to.
+      log: loggerInstance === undefined ? undefined : app.log as unknown as RequestLog,
+    })
+  }
   return app
 }

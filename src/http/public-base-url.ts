@@ -24,13 +24,17 @@ export function parsePublicBaseUrl (value: string): string {
 /** A DNS name or IP literal with an optional port: what a Host header may hold (RFC 9110 §7.2). */
 const HOST_HEADER = /^(?:[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)*\.?|\[[0-9a-f:.]+\])(?::[0-9]{1,5})?$/i
 
-/** `protocol://host` of the request; a Host header that is not a host name is the client's error. */
-export function requestBaseUrl (request: FastifyRequest): string {
-  const host = request.host
+/** `protocol://host` from a request's protocol and Host; a Host header that is not a host name is the client's error. */
+export function baseUrlOf (protocol: string | undefined, host: string): string {
   if (!HOST_HEADER.test(host)) {
     throw new AppError('INVALID_PARAMETER', 'The Host header is not a host name such as autodiscover.example.com', { parameter: 'Host' })
   }
-  return `${request.protocol}://${host.toLowerCase()}`
+  return `${protocol}://${host.toLowerCase()}`
+}
+
+/** `protocol://host` of the request (see baseUrlOf). */
+export function requestBaseUrl (request: FastifyRequest): string {
+  return baseUrlOf(request.protocol, request.host)
 }
 
 export function publicBaseUrl (configured: string | undefined, request: FastifyRequest): string {

@@ -147,14 +147,18 @@ export class ServiceMetrics {
       kind = routeKind(pattern ?? request.url, schema?.tags)
       if (pattern !== undefined) this.#routeKinds.set(pattern, kind)
     }
-    const outcome = reply.outcome ?? outcomeOf(reply.statusCode)
+    this.observeAnswer(kind, reply.outcome ?? outcomeOf(reply.statusCode), reply.elapsedTime / 1000)
+  }
+
+  /** Counts an answer sent outside Fastify's hooks (fast-path/), or one `observe` classified. */
+  observeAnswer (kind: RouteKind, outcome: Outcome, seconds: number): void {
     const key = `${kind} ${outcome}`
     let requests = this.#requestSeries.get(key)
     if (requests === undefined) this.#requestSeries.set(key, requests = this.requests.labels({ kind, outcome }))
     requests.inc()
     let duration = this.#durationSeries.get(kind)
     if (duration === undefined) this.#durationSeries.set(kind, duration = this.duration.labels({ kind }))
-    duration.observe(reply.elapsedTime / 1000)
+    duration.observe(seconds)
   }
 }
 

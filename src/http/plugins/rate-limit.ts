@@ -78,8 +78,10 @@ export const rateLimitPlugin = fp<RateLimitOptions>(async (app: FastifyInstance,
     errorResponseBuilder: (_request, context) => new AppError('RATE_LIMITED', retryMessage(context.after), { retryAfterSeconds: Math.ceil(context.ttl / 1000) }),
   })
   const counts = store!
-  // The plugin's own key for a client (its default key generator, IPv6 by /64) and its comparison (`current > max`).
+  // The plugin's own key for a client (its default key generator: IPv6 by /64, anything else lower-cased, which
+  // normalizeIP decides with a long IPv6 pattern that no colon-free string can match) and its comparison.
+  const keyOf = (ip: string) => ip.includes(':') ? normalizeIP(ip) : ip.toLowerCase()
   app.decorate('rateLimitCounter', {
-    countRequest: (ip: string) => counts.count(normalizeIP(ip), options.timeWindowMs, options.max).current <= options.max,
+    countRequest: (ip: string) => counts.count(keyOf(ip), options.timeWindowMs, options.max).current <= options.max,
   })
 }, { fastify: '5.x', name: 'rate-limit-policy' })

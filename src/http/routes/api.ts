@@ -47,6 +47,17 @@ const listQuery = z.object({
     .describe('`nextCursor` of the previous page'),
 })
 
+/** This server's autoconfig and autodiscover URLs for an address, as a lookup links them. */
+export function lookupLinks (base: string, address: EmailAddress): { autoconfig: string, autodiscover: string } {
+  return {
+    autoconfig: `${base}${AUTOCONFIG_PATHS[0]}?emailaddress=${encodeURIComponent(address.address)}`,
+    autodiscover: `${base}${AUTODISCOVER_XML_PATH}`,
+  }
+}
+
+/** Answer headers @fastify/cors adds to a simple (non-preflight) request when any origin may read the API. */
+export const ANY_ORIGIN_CORS_HEADERS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'ETag' } as const
+
 function requireDomain (value: string, parameter: string): string {
   const domain = normalizeDomain(value)
   if (domain === undefined) throw new AppError('INVALID_DOMAIN', `${parameter} must be a domain such as example.com`, { parameter })
@@ -73,13 +84,6 @@ export async function apiRoutes (app: FastifyInstance, options: ApiOptions): Pro
 
   const configuredBaseUrl = options.publicBaseUrl === undefined ? undefined : parsePublicBaseUrl(options.publicBaseUrl)
 
-  function links (base: string, address: EmailAddress) {
-    return {
-      autoconfig: `${base}${AUTOCONFIG_PATHS[0]}?emailaddress=${encodeURIComponent(address.address)}`,
-      autodiscover: `${base}${AUTODISCOVER_XML_PATH}`,
-    }
-  }
-
   const typed = app.withTypeProvider<ZodTypeProvider>()
 
   typed.get('/lookup', {
@@ -100,7 +104,7 @@ export async function apiRoutes (app: FastifyInstance, options: ApiOptions): Pro
     const match = await app.providers.lookup(address.domain)
     if (match === undefined) throw unknownDomain(reply, address.domain)
     const base = publicBaseUrl(configuredBaseUrl, request)
-    const { body, etag } = lookupJson(match.provider, { address, match, links: links(base, address) }, base)
+    const { body, etag } = lookupJson(match.provider, { address, match, links: lookupLinks(base, address) }, base)
     return sendJson(reply as unknown as FastifyReply, body, API_CACHE_CONTROL, etag)
   })
 

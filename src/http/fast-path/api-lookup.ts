@@ -1,0 +1,41 @@
+/**
+ * The fast path's `GET /api/v1/lookup?email=…` (see fast-path.ts), the same as routes/api.ts sends for an address
+ * whose domain the catalog serves, when any origin may read the API: the lookup JSON with its ETag and CORS
+ * headers, or a 304. With a list of allowed origins (CORS answers then vary by request), a malformed or unknown
+ * address, or an odd Host header, the route answers instead.
+ */
+import type { ProviderLookup } from '../../catalog/lookup.ts'
+import { parseEmailAddress } from '../../email-address.ts'
+import { JSON_CONTENT_TYPE, lookupJson } from '../api/prepared.ts'
+import { ifNoneMatchHits } from '../etag.ts'
+import { baseUrlOf } from '../public-base-url.ts'
+import { ANY_ORIGIN_CORS_HEADERS, API_CACHE_CONTROL, lookupLinks } from '../routes/api.ts'
+import type { ClientView } from './client.ts'
+import type { DirectRoute } from './fast-path.ts'
+
+const CORS_HEADER_PAIRS: readonly string[] = Object.entries(ANY_ORIGIN_CORS_HEADERS).flat()
+
+/** `publicBaseUrl`: the configured base URL, already validated (parsePublicBaseUrl); undefined to use the request's. */
+export function apiLookupDirectRoute (lookup: ProviderLookup, client: ClientView, publicBaseUrl: string | undefined): DirectRoute {
+  return (req, query) => {
+    const { email } = query
+    if (typeof email !== 'string') return undefined
+    const address = parseEmailAddress(email)
+    if (address === undefined) return undefined
+    const match = lookup.lookup(address.domain)
+    if (match === undefined || match instanceof Promise) return undefined
+    const base = publicBaseUrl ?? baseUrlOf(client.protocol(req), client.host(req))
+    const { body, etag } = lookupJson(match.provider, { address, match, links: lookupLinks(base, address) }, base)
+    const length = String(Buffer.byteLength(body))
+    // As conditionalGet (conditional-get.ts): a 304 drops the type but states the length a 200 would have.
+    if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
+      return { status: 304, kind: 'api', headers: [...CORS_HEADER_PAIRS, 'etag', etag, 'cache-control', API_CACHE_CONTROL, 'content-length', length] }
+    }
+    return {
+      status: 200,
+      kind: 'api',
+      headers: [...CORS_HEADER_PAIRS, 'etag', etag, 'cache-control', API_CACHE_CONTROL, 'content-type', JSON_CONTENT_TYPE, 'content-length', length],
+      body,
+    }
+  }
+}

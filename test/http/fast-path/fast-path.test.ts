@@ -1,0 +1,262 @@
+import { readFileSync } from 'node:fs'
+import { Agent } from 'node:http'
+import { request as httpsRequest } from 'node:https'
+import fc from 'fast-check'
+import t, { type Test } from 'tap'
+import { buildApp } from '../../../src/app.ts'
+import { Readiness } from '../../../src/http/plugins/readiness.ts'
+import { BUNDLED_DIR, FIXTURES_DIR, lookupFor, VALID_PROVIDERS_DIR } from '../../helper.ts'
+import { hostileAddress, hostileHost, hostileQuery, HOSTILE_FRAGMENTS, safeEncode } from '../hostile/support.ts'
+import { appPair, ask, comparable, listen, type AppPair, type Ask } from './support.ts'
+
+const AUTOCONFIG = '/mail/config-v1.1.xml'
+const WELL_KNOWN = '/.well-known/autoconfig/mail/config-v1.1.xml'
+const LOOKUP = '/api/v1/lookup'
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+/** Asks both apps; asserts the same answer, a request id on each, and whether Fastify saw the request. */
+async function assertSameAnswer (t: Test, pair: AppPair, request: Ask, fastPathAnswers: boolean): Promise<void> {
+  const fast = await pair.fast.ask(request)
+  const slow = await pair.slow.ask(request)
+  t.same(comparable(fast), comparable(slow), `same answer: ${JSON.stringify(request)}`)
+  const given = request.headers?.['x-request-id']
+  if (given !== undefined && /^[\w.:-]{1,128}$/.test(given)) {
+    t.equal(fast.headers['x-request-id'], given, 'the given request id is echoed')
+  } else {
+    t.match(fast.headers['x-request-id'], UUID, 'a request id of our own')
+  }
+  t.same(pair.takeSeenByFastify(), fastPathAnswers ? [] : [request.path], fastPathAnswers ? 'answered by the fast path' : 'answered by Fastify')
+}
+
+t.test('the commonest requests are answered by the fast path, exactly as Fastify answers them', async (t) => {
+  const pair = await appPair(t)
+  const first = await pair.fast.ask({ path: `${AUTOCONFIG}?emailaddress=alice%40gmail.com` })
+  t.equal(first.status, 200)
+  const lookupFirst = await pair.fast.ask({ path: `${LOOKUP}?email=alice%40gmail.com`, headers: { host: 'autoconfig.example.net' } })
+  t.equal(lookupFirst.status, 200)
+  pair.takeSeenByFastify()
+  const etag = String(first.headers.etag)
+  const lookupEtag = String(lookupFirst.headers.etag)
+  const requests: Ask[] = [
+    { path: `${AUTOCONFIG}?emailaddress=alice%40gmail.com` },
+    { path: `${AUTOCONFIG}?emailaddress=alice@gmail.com` },
+    { path: `${WELL_KNOWN}?emailaddress=alice%40gmail.com` },
+    { path: `${AUTOCONFIG}?emailaddress=Alice%40GMail.COM` },
+    { path: `${AUTOCONFIG}?emailaddress=bob%40googlemail.com&extra=1` },
+    { path: AUTOCONFIG, headers: { host: 'autoconfig.gmail.com' } },
+    { path: `${AUTOCONFIG}?emailaddress=`, headers: { host: 'autoconfig.web.de:443' } },
+    { path: `${AUTOCONFIG}?emailaddress=alice%40gmail.com`, headers: { 'if-none-match': etag } },
+    { path: `${AUTOCONFIG}?emailaddress=alice%40gmail.com`, headers: { 'if-none-match': `"other", W/${etag}` } },
+    { path: `${AUTOCONFIG}?emailaddress=alice%40gmail.com`, headers: { 'if-none-match': '"other"' } },
+    { path: `${AUTOCONFIG}?emailaddress=alice%40gmail.com`, headers: { 'x-request-id': 'proxy-id-123' } },
+    { path: `${AUTOCONFIG}?emailaddress=alice%40gmail.com`, headers: { 'x-request-id': 'not an id: alice@gmail.com' } },
+    { path: `${LOOKUP}?email=alice%40gmail.com`, headers: { host: 'autoconfig.example.net' } },
+    { path: `${LOOKUP}?email=Alice%40Web.DE`, headers: { host: 'autoconfig.example.net:8443', origin: 'https://app.example.com' } },
+    { path: `${LOOKUP}?email=alice%40gmail.com`, headers: { host: 'autoconfig.example.net', 'if-none-match': lookupEtag } },
+    { path: `${LOOKUP}?email=alice%40gmail.com`, headers: { host: 'AutoConfig.Example.NET' } },
+  ]
+  for (const request of requests) await assertSameAnswer(t, pair, request, true)
+})
+
+t.test('a wildcard domain gets its own document on the fast path too', async (t) => {
+  const pair = await appPair(t, { providersDir: VALID_PROVIDERS_DIR })
+  for (const request of [{ path: `${AUTOCONFIG}?emailaddress=alice%40mail.example.org` }, { path: `${LOOKUP}?email=alice%40eu.mail.example.org`, headers: { host: 'localhost' } }]) {
+    await assertSameAnswer(t, pair, request, true)
+  }
+})
+
+t.test('everything else is left to Fastify, which answers as always', async (t) => {
+  const pair = await appPair(t)
+  const requests: Ask[] = [
+    { path: `${AUTOCONFIG}?emailaddress=alice%40unknown.example` },
+    { path: `${AUTOCONFIG}?emailaddress=not-an-address` },
+    { path: `${AUTOCONFIG}?emailaddress=a%40gmail.com&emailaddress=b%40gmail.com` },
+    { path: AUTOCONFIG, headers: { host: '127.0.0.1' } },
+    { path: `${AUTOCONFIG.toUpperCase()}?emailaddress=alice%40gmail.com` },
+    { path: `${AUTOCONFIG}/?emailaddress=alice%40gmail.com` },
+    { path: `/${AUTOCONFIG}?emailaddress=alice%40gmail.com` },
+    { path: '/v1.1/gmail.com' },
+    { path: `${LOOKUP}?email=alice%40unknown.example` },
+    { path: `${LOOKUP}?email=` },
+    { path: `${LOOKUP}?email=a%40gmail.com&email=b%40gmail.com` },
+    { path: `${LOOKUP}?email=alice%40gmail.com`, headers: { host: 'bad host' } },
+    { path: '/healthz' },
+    { path: '/nothing-here' },
+  ]
+  for (const request of requests) await assertSameAnswer(t, pair, request, false)
+})
+
+t.test('other methods go to Fastify', async (t) => {
+  const pair = await appPair(t)
+  const agent = new Agent()
+  t.teardown(() => agent.destroy())
+  for (const method of ['HEAD', 'POST', 'OPTIONS']) {
+    const path = `${AUTOCONFIG}?emailaddress=alice%40gmail.com`
+    const fast = await ask(pair.fast.port, agent, { path }, method)
+    const slow = await ask(pair.slow.port, agent, { path }, method)
+    t.same(comparable(fast), comparable(slow), method)
+    t.same(pair.takeSeenByFastify(), [path], `${method} answered by Fastify`)
+  }
+})
+
+t.test('a list of allowed origins keeps the API lookup on Fastify (CORS answers vary by origin)', async (t) => {
+  const pair = await appPair(t, { corsOrigins: ['https://app.example.com'] })
+  await assertSameAnswer(t, pair, { path: `${LOOKUP}?email=alice%40gmail.com`, headers: { host: 'localhost', origin: 'https://app.example.com' } }, false)
+  await assertSameAnswer(t, pair, { path: `${AUTOCONFIG}?emailaddress=alice%40gmail.com` }, true)
+})
+
+t.test('a configured public base URL makes the same links on both paths', async (t) => {
+  const pair = await appPair(t, { publicBaseUrl: 'https://autoconfig.example.net/' })
+  await assertSameAnswer(t, pair, { path: `${LOOKUP}?email=alice%40gmail.com`, headers: { host: 'internal:8080' } }, true)
+  await assertSameAnswer(t, pair, { path: `${LOOKUP}?email=alice%40gmail.com`, headers: { host: 'bad host' } }, true)
+})
+
+t.test('behind a trusted proxy both paths read the forwarded host, protocol and client the same way', async (t) => {
+  const forwarded: Array<Record<string, string>> = [
+    {},
+    { 'x-forwarded-host': 'autoconfig.example.net', 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.9' },
+    { 'x-forwarded-host': 'evil.example, autoconfig.example.net', 'x-forwarded-proto': 'http, https', 'x-forwarded-for': '198.51.100.1, 203.0.113.9' },
+    { 'x-forwarded-host': 'autoconfig.gmail.com' },
+  ]
+  for (const trustProxy of [false, true, ['127.0.0.1'], ['10.0.0.0/8'], 1, 2] as const) {
+    const pair = await appPair(t, { trustProxy: trustProxy as never })
+    // The immediate peer is 127.0.0.1: trusted unless trust is off or names another network.
+    const peerTrusted = trustProxy !== false && !(Array.isArray(trustProxy) && trustProxy[0] === '10.0.0.0/8')
+    for (const forwardedHeaders of forwarded) {
+      const headers: Record<string, string> = { host: 'internal:8080', ...forwardedHeaders }
+      await assertSameAnswer(t, pair, { path: `${LOOKUP}?email=alice%40gmail.com`, headers }, true)
+      // Without an address the domain comes from the Host Fastify sees; only autoconfig.gmail.com is served.
+      const host = peerTrusted ? (headers['x-forwarded-host']?.split(',').at(-1)?.trim() ?? headers.host) : headers.host
+      await assertSameAnswer(t, pair, { path: AUTOCONFIG, headers }, host === 'autoconfig.gmail.com')
+    }
+  }
+})
+
+t.test('hostile requests get the same answer from both paths', async (t) => {
+  // Thousands of requests from one client: limiting is tested on its own, below.
+  const pair = await appPair(t, { rateLimit: false })
+  const path = fc.constantFrom(AUTOCONFIG, WELL_KNOWN, LOOKUP)
+  const query = fc.oneof(
+    hostileQuery,
+    hostileAddress.map((address) => `emailaddress=${safeEncode(address)}`),
+    hostileAddress.map((address) => `email=${safeEncode(address)}`),
+    fc.constantFrom('emailaddress=alice%40gmail.com', 'email=alice%40gmail.com', 'emailaddress=', ''),
+  )
+  const header = (arbitrary: fc.Arbitrary<string>) => fc.option(arbitrary.filter((value) => /^[\t\x20-\x7e\x80-\xff]*$/.test(value)), { nil: undefined })
+  const headers = fc.record({
+    host: header(hostileHost),
+    'if-none-match': header(fc.oneof(fc.constantFrom('*', '"x"', 'W/"x"', ''), fc.constantFrom(...HOSTILE_FRAGMENTS))),
+    'x-request-id': header(fc.oneof(fc.constantFrom('abc-123', 'a'.repeat(129)), fc.constantFrom(...HOSTILE_FRAGMENTS))),
+  }, { requiredKeys: [] })
+  let fastAnswers = 0
+  await fc.assert(fc.asyncProperty(path, query, headers, async (p, q, h) => {
+    // Always a Host: Node's client would otherwise send each server's own port, and API links would differ.
+    const request = { path: q === '' ? p : `${p}?${q}`, headers: { host: 'localhost', ...Object.fromEntries(Object.entries(h).filter(([, v]) => v !== undefined)) as Record<string, string> } }
+    let fast, slow
+    try {
+      fast = await pair.fast.ask(request)
+      slow = await pair.slow.ask(request)
+    } catch (error) {
+      // Node's client refuses some request lines and header values outright; no server sees those.
+      if ((error as { code?: string }).code?.startsWith('ERR_') === true) return
+      throw error
+    }
+    if (pair.takeSeenByFastify().length === 0) fastAnswers++
+    const [a, b] = [comparable(fast), comparable(slow)]
+    if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`answers differ for ${JSON.stringify(request)}\nfast: ${JSON.stringify(a).slice(0, 600)}\nslow: ${JSON.stringify(b).slice(0, 600)}`)
+    if (fast.status >= 500) throw new Error(`5xx for ${JSON.stringify(request)}`)
+  }), { numRuns: 1500 })
+  t.ok(fastAnswers > 0, `the fast path answered ${fastAnswers} of them`)
+})
+
+t.test('the fast path counts against the rate limit Fastify enforces', async (t) => {
+  const app = await listen(t, { rateLimit: { max: 3, timeWindowMs: 60_000 } })
+  const url = `${AUTOCONFIG}?emailaddress=alice%40gmail.com`
+  t.equal((await app.ask({ path: url })).status, 200)
+  t.equal((await app.ask({ path: '/nothing' })).status, 404, 'one through Fastify')
+  t.equal((await app.ask({ path: `${LOOKUP}?email=alice%40gmail.com` })).status, 200)
+  const limited = await app.ask({ path: url })
+  t.equal(limited.status, 429, 'the fourth request of the window, whichever path counted the first three')
+  t.equal(limited.headers['retry-after'], '60')
+  t.match(JSON.parse(limited.body.toString()), { code: 'RATE_LIMITED' })
+  t.equal(limited.headers['x-content-type-options'], 'nosniff')
+})
+
+t.test('fast-path answers are counted in the metrics', async (t) => {
+  const app = await listen(t, {})
+  for (let i = 0; i < 3; i++) await app.ask({ path: `${AUTOCONFIG}?emailaddress=alice%40gmail.com` })
+  await app.ask({ path: `${LOOKUP}?email=alice%40gmail.com` })
+  await app.ask({ path: `${AUTOCONFIG}?emailaddress=alice%40unknown.example` })
+  const metrics = (await app.ask({ path: '/metrics' })).body.toString()
+  t.match(metrics, /mail_autoconfig_requests_total\{kind="autoconfig",outcome="served"\} 3\n/)
+  t.match(metrics, /mail_autoconfig_requests_total\{kind="api",outcome="served"\} 1\n/)
+  t.match(metrics, /mail_autoconfig_requests_total\{kind="autoconfig",outcome="not_found"\} 1\n/)
+  t.match(metrics, /mail_autoconfig_request_duration_seconds_count\{kind="autoconfig"\} 4\n/)
+})
+
+t.test('while loading or stopping, Fastify answers', async (t) => {
+  const readiness = new Readiness('loading')
+  let seen = 0
+  const app = await listen(t, { readiness }, (a) => a.addHook('onRequest', (_req, _reply, done) => { seen++; done() }))
+  const url = `${AUTOCONFIG}?emailaddress=alice%40gmail.com`
+  const loading = await app.ask({ path: url })
+  t.equal(loading.status, 503, 'loading: Fastify holds the request (the fast path never answers 503)')
+  t.equal(loading.headers['retry-after'], '2')
+  readiness.markReady()
+  t.equal((await app.ask({ path: url })).status, 200)
+  t.equal(seen, 0, 'ready: the fast path answered')
+  readiness.markStopping()
+  const stopping = await app.ask({ path: url })
+  t.equal(stopping.status, 200)
+  t.equal(stopping.headers.connection, 'close', 'stopping: Fastify asks the client to close')
+  t.equal(seen, 1, 'stopping: answered by Fastify')
+})
+
+t.test('at info the fast path writes the same two lines per request as Fastify', async (t) => {
+  const logs = { fast: [] as string[], slow: [] as string[] }
+  const seen: string[] = []
+  const fast = await listen(t, { logger: { level: 'info', destination: { write: (line: string) => { logs.fast.push(line) } } } },
+    (app) => app.addHook('onRequest', (request, _reply, done) => { seen.push(request.url); done() }))
+  const slow = await listen(t, { fastPath: false, logger: { level: 'info', destination: { write: (line: string) => { logs.slow.push(line) } } } })
+  const request = { path: `${AUTOCONFIG}?emailaddress=alice%40gmail.com`, headers: { host: 'autoconfig.gmail.com', 'x-request-id': 'id-1' } }
+  t.equal((await fast.ask(request)).status, 200)
+  t.equal((await slow.ask(request)).status, 200)
+  await new Promise((resolve) => setImmediate(resolve))
+  t.same(seen, [], 'answered by the fast path')
+  // Each line without what differs between any two: the clock, the process, the measured time.
+  const comparableLines = (lines: string[]) => lines.filter((line) => line.includes('"reqId"')).map((line) => {
+    const { time: _time, pid: _pid, hostname: _hostname, responseTime, ...rest } = JSON.parse(line)
+    return { ...rest, responseTime: typeof responseTime }
+  })
+  t.same(comparableLines(logs.fast), comparableLines(logs.slow))
+  t.match(comparableLines(logs.fast), [
+    { level: 30, reqId: 'id-1', req: { method: 'GET', url: `${AUTOCONFIG}?emailaddress=a***%40gmail.com`, host: 'autoconfig.gmail.com', remoteAddress: '127.0.0.1' }, msg: 'incoming request' },
+    { level: 30, reqId: 'id-1', res: { statusCode: 200 }, responseTime: 'number', msg: 'request completed' },
+  ])
+  t.ok(logs.fast.every((line) => !line.includes('alice')), 'the address is redacted')
+
+  const quiet: string[] = []
+  const warnApp = await listen(t, { logger: { level: 'warn', destination: { write: (line: string) => { quiet.push(line) } } } })
+  t.equal((await warnApp.ask(request)).status, 200)
+  t.same(quiet, [], 'at warn, nothing per request')
+})
+
+t.test('the fast path serves https too', async (t) => {
+  const cert = readFileSync(`${FIXTURES_DIR}/tls/cert.pem`)
+  const key = readFileSync(`${FIXTURES_DIR}/tls/key.pem`)
+  const app = await buildApp({ lookup: await lookupFor(BUNDLED_DIR), https: { cert, key } })
+  let seen = 0
+  app.addHook('onRequest', (_req, _reply, done) => { seen++; done() })
+  t.teardown(() => app.close())
+  const address = await app.listen({ host: '127.0.0.1', port: 0 })
+  const answer = await new Promise<{ status: number, body: string }>((resolve, reject) => {
+    httpsRequest(`${address}${LOOKUP}?email=alice%40gmail.com`, { rejectUnauthorized: false }, (res) => {
+      let body = ''
+      res.on('data', (chunk: Buffer) => { body += chunk.toString() })
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+    }).on('error', reject).end()
+  })
+  t.equal(answer.status, 200)
+  t.match(JSON.parse(answer.body).links.autoconfig, /^https:\/\/127\.0\.0\.1:\d+\/mail\/config-v1\.1\.xml\?emailaddress=alice%40gmail\.com$/, 'links say https')
+  t.equal(seen, 0, 'answered by the fast path')
+})
