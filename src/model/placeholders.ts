@@ -21,7 +21,7 @@ const SLOT_VALUE = {
 } as const satisfies Record<string, (address: EmailAddress) => string>
 
 /** Keeps `@`, which a path segment allows (RFC 3986 §3.3 pchar) and servers expect literally. */
-function encodeForUrl (value: string): string {
+export function encodeForUrl (value: string): string {
   return encodeURIComponent(value).replaceAll('%40', '@')
 }
 

@@ -10,6 +10,7 @@ import type { FastifyReply } from 'fastify'
 import type { Provider } from '../../model/provider.ts'
 import { FIXED_LOOKUP_MEMBERS, prepareLookup, type LookupContext, type PreparedLookup } from '../../render/api.ts'
 import { derivedEtag, etagOf } from '../etag.ts'
+import { LookupTemplate } from './lookup-template.ts'
 import { compileSerializer, outputJsonSchema } from '../serializer.ts'
 import { VERSION } from '../../version.ts'
 import { lookupSchema } from './schemas.ts'
@@ -26,6 +27,8 @@ interface PreparedLookupJson extends PreparedLookup {
   fixedJson: string
   /** Stands for everything a lookup body is made from except the request's own values (see `lookupJson`). */
   tag: string
+  /** Per-address templates by how the domain matched (`exact gmail.com`, `wildcard *.example.org`); null: none works. */
+  templates: Map<string, LookupTemplate | null>
 }
 
 const fixedSchema = lookupSchema.pick(FIXED_LOOKUP_MEMBERS)
@@ -43,7 +46,7 @@ function preparedLookup (provider: Provider): PreparedLookupJson {
   if (prepared === undefined) {
     const { fixed, render } = prepareLookup(provider)
     const fixedJson = serializeFixed(fixed)
-    lookups.set(provider, prepared = { fixed, render, fixedJson, tag: etagOf(`${LOOKUP_FORMAT}\0${fixedJson}\0${JSON.stringify(provider)}`) })
+    lookups.set(provider, prepared = { fixed, render, fixedJson, tag: etagOf(`${LOOKUP_FORMAT}\0${fixedJson}\0${JSON.stringify(provider)}`), templates: new Map() })
   }
   return prepared
 }
@@ -54,8 +57,16 @@ function preparedLookup (provider: Provider): PreparedLookupJson {
  * derived from those instead of hashing the body.
  */
 export function lookupJson (provider: Provider, context: LookupContext, baseUrl: string): PreparedJson {
-  const { render, fixedJson, tag } = preparedLookup(provider)
-  const perAddress = serializePerAddress(render(context))
+  const { render, fixedJson, tag, templates } = preparedLookup(provider)
+  const { match } = context
+  // One template per way the domain matched: the patterns come from the provider file, so they are few.
+  const key = `${match.matchedBy} ${match.pattern}`
+  let template = templates.get(key)
+  if (template === undefined) {
+    template = LookupTemplate.compile(({ address, links }) => serializePerAddress(render({ address, match, links }))) ?? null
+    templates.set(key, template)
+  }
+  const perAddress = template === null ? serializePerAddress(render(context)) : template.fill(context)
   // Both are non-empty objects (`email` and `documentation` are required), so the join is `{a…,b…}`.
   return {
     body: `${perAddress.slice(0, -1)},${fixedJson.slice(1)}`,
