@@ -26,7 +26,7 @@ export type LoadResult =
   | { ok: true, catalog: Catalog, files: string[] }
   | { ok: false, problems: Problem[] }
 
-interface ParsedFile {
+export interface ParsedFile {
   file: string
   text: string
   provider: Provider
@@ -172,13 +172,24 @@ export async function listProviderDirectory (dir: string): Promise<Listing> {
   return { ok: true, files }
 }
 
+/** Files read and checked one by one (the part that can be split among threads); see `combineFileChecks`. */
+export interface FileChecks {
+  parsed: ParsedFile[]
+  problems: Problem[]
+}
+
 /**
- * Reads and validates listed provider files. Synchronously: for thousands of small files this is several times
- * quicker than asynchronous reads (each of which is four thread-pool round trips), and validating them blocks the
- * thread for longer anyway.
+ * Reads and checks each listed provider file on its own. Synchronously: for thousands of small files this is
+ * several times quicker than asynchronous reads (each of which is four thread-pool round trips), and validating
+ * them blocks the thread for longer anyway.
  */
+export function checkProviderFiles (files: readonly string[]): FileChecks {
+  return checkSources(files.map((file) => ({ file, text: readFileSync(file, 'utf8') })))
+}
+
+/** Reads and validates listed provider files: each on its own, then the checks that span files. */
 export function readProviderFiles (files: readonly string[]): ValidatedProviders {
-  return validateSources(files.map((file) => ({ file, text: readFileSync(file, 'utf8') })))
+  return combineFileChecks([checkProviderFiles(files)])
 }
 
 /** Reads and validates a whole providers directory: every provider, or every problem found. */
@@ -203,6 +214,10 @@ export function buildCatalog (sources: ReadonlyArray<{ file: string, text: strin
 }
 
 function validateSources (sources: ReadonlyArray<{ file: string, text: string }>): ValidatedProviders {
+  return combineFileChecks([checkSources(sources)])
+}
+
+function checkSources (sources: ReadonlyArray<{ file: string, text: string }>): FileChecks {
   const problems: Problem[] = []
   const parsed: ParsedFile[] = []
   for (const { file, text } of sources) {
@@ -211,7 +226,16 @@ function validateSources (sources: ReadonlyArray<{ file: string, text: string }>
     if (result.ok) parsed.push({ file, text, provider: result.value.provider })
     else problems.push(...result.problems)
   }
-  problems.push(...crossFileProblems(parsed))
+  return { parsed, problems }
+}
+
+/**
+ * The checks of consecutive runs of files, in listing order, joined, with the checks that span files (one id per
+ * provider, one provider per domain) run over all of them: every provider, or every problem found.
+ */
+export function combineFileChecks (runs: readonly FileChecks[]): ValidatedProviders {
+  const parsed = runs.flatMap((run) => run.parsed)
+  const problems = [...runs.flatMap((run) => run.problems), ...crossFileProblems(parsed)]
   if (problems.length > 0) return { ok: false, problems }
-  return { ok: true, providers: parsed.map((p) => p.provider), files: sources.map((s) => s.file) }
+  return { ok: true, providers: parsed.map((p) => p.provider), files: parsed.map((p) => p.file) }
 }

@@ -60,3 +60,24 @@ t.test('the main thread stays free while a large directory loads', async (t) => 
   t.ok(onThread > 2 * offThread, `loading on a worker stalls the event loop less: ${offThread.toFixed(0)} ms against ${onThread.toFixed(0)} ms here`)
   t.ok(below > 2 * offThread, `below the threshold it loads here (${below.toFixed(0)} ms stall)`)
 })
+
+t.test('split among workers, clashes between files of different workers are still found', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'off-thread-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const provider = (i: number, domain: string) => `name: Hoster ${i}\ndomains: [${domain}]\nincoming:\n  - type: imap\n    host: imap.h${i}.test\noutgoing:\n  - host: smtp.h${i}.test\n`
+  // Listed in name order: p0…p5. With two files per worker at least, p0 and p5 fall to different workers.
+  for (let i = 0; i < 6; i++) writeFileSync(join(dir, `p${i}.yaml`), provider(i, i === 5 ? 'h0.test' : `h${i}.test`))
+  writeFileSync(join(dir, 'p6.yaml'), 'name: [broken\n')
+  const [here, there] = await Promise.all([loadProviders(dir), loadProvidersOffThread(dir, 2)])
+  if (here.ok || there.ok) throw new Error('the clash and the broken file must be found')
+  t.same(there.problems, here.problems, 'the same problems, in the same order')
+  // Each file's own problems first, then the clashes between files.
+  t.match(there.problems, [
+    { file: join(dir, 'p6.yaml') },
+    { file: join(dir, 'p5.yaml'), path: 'domains.0', message: /"h0.test" is already claimed by .*p0.yaml/ },
+  ])
+  rmSync(join(dir, 'p6.yaml'))
+  writeFileSync(join(dir, 'p5.yaml'), provider(5, 'h5.test'))
+  const loaded = await loadProvidersOffThread(dir, 2)
+  t.ok(loaded.ok && loaded.catalog.providers.size === 6 && loaded.catalog.match('h5.test')?.provider.id === 'p5', 'and without them, every provider from every worker')
+})
