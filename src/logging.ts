@@ -8,9 +8,10 @@
  * top-level string field and every error message passes through `redactAddress`.
  * Every line logged while serving a request carries its `reqId` (Fastify's per-request child logger).
  */
+import { createRequire } from 'node:module'
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import pino, { type Bindings, type ChildLoggerOptions, type DestinationStream, type Level, type Logger, type LoggerOptions } from 'pino'
-import pretty from 'pino-pretty'
+import type PinoPretty from 'pino-pretty'
 
 const ADDRESS_IN_TEXT = /([^\s@/?&=:;,"'<>%]+)(@|%40)([a-z0-9.-]+\.[a-z0-9-]+)/gi
 
@@ -88,11 +89,16 @@ export function loggerOptions (config: LogConfig = {}): LoggerOptions {
   return options
 }
 
+/** pino-pretty, loaded only for the `pretty` format: JSON lines, the default, do not need its start-up time. */
+function loadPretty (): typeof PinoPretty {
+  return createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty
+}
+
 /** JSON lines by default; `pretty` for people reading a terminal (pino-pretty in-process, no worker thread). */
 export function createLogger (config: LogConfig = {}): Logger {
   const destination = config.destination ?? pino.destination(1)
   const stream = config.format === 'pretty'
-    ? pretty({ destination, colorize: config.destination === undefined && process.stdout.isTTY, translateTime: 'SYS:standard', ignore: 'pid,hostname' })
+    ? loadPretty()({ destination, colorize: config.destination === undefined && process.stdout.isTTY, translateTime: 'SYS:standard', ignore: 'pid,hostname' })
     : destination
   return pino(loggerOptions(config), stream)
 }

@@ -15,10 +15,11 @@ import { readFileSync, statSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { basename, extname, join } from 'node:path'
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml'
-import { LineCounter, parseDocument, type Document } from 'yaml'
+import type { Document, LineCounter } from 'yaml'
 import { providerSchema, type Provider } from '../model/provider.ts'
 import { Catalog } from './catalog.ts'
 import { problemsFromIssues, type Problem } from './report.ts'
+import { yamlPackage } from './yaml-package.ts'
 
 export const PROVIDER_FILE_EXTENSIONS = new Set(['.yaml', '.yml'])
 
@@ -72,6 +73,7 @@ export function parseProviderFile (file: string, text: string): ParseResult {
 
 /** The careful path: `yaml`'s Document API, with positions for every problem. */
 export function parseCarefully (file: string, text: string): { ok: true, value: CarefullyParsedFile } | { ok: false, problems: Problem[] } {
+  const { LineCounter, parseDocument } = yamlPackage()
   const lines = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
   if (doc.errors.length > 0) {
@@ -98,6 +100,7 @@ export function parseCarefully (file: string, text: string): { ok: true, value: 
 
 /** Where a path is in a file, read again for just this (clashes are rare; keeping every tree would cost memory). */
 function positionOf (parsed: ParsedFile, path: (string | number)[]): { line: number, col: number } {
+  const { LineCounter, parseDocument } = yamlPackage()
   const lines = new LineCounter()
   const doc = parseDocument(parsed.text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
   const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined
