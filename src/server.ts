@@ -14,7 +14,7 @@ import type { FastifyInstance } from 'fastify'
 import type { DestinationStream } from 'pino'
 import { Catalog } from './catalog/catalog.ts'
 import type { LoadResult } from './catalog/load.ts'
-import { loadProvidersOffThread } from './catalog/load-off-thread.ts'
+import { loadProvidersOffThread, OFF_THREAD_MIN_FILES, RELOAD_WORKERS } from './catalog/load-off-thread.ts'
 import { ProviderLookup } from './catalog/lookup.ts'
 import { CatalogReloader, type ReloadOutcome } from './catalog/reload.ts'
 import { formatProblem } from './catalog/report.ts'
@@ -109,7 +109,7 @@ export async function startServer (config: Config, options: StartOptions = {}): 
   const reloader = new CatalogReloader({
     dir: config.providersDir,
     // Off the main thread, so requests are not held up while a large catalog is validated.
-    load: loadProvidersOffThread,
+    load: (dir) => loadProvidersOffThread(dir, OFF_THREAD_MIN_FILES, RELOAD_WORKERS),
     lookup,
     prepare: (catalog) => prepareCatalog(app, lookup, catalog),
     onReload: (outcome) => logReload(app, outcome),

@@ -23,12 +23,19 @@ const WORKER_URL = new URL(`./load-worker${extname(fileURLToPath(import.meta.url
 /** Directories with fewer provider files than this load on the calling thread (about 0.1 s for 1,000 files). */
 export const OFF_THREAD_MIN_FILES = 1000
 
-export async function loadProvidersOffThread (dir: string, minFiles = OFF_THREAD_MIN_FILES): Promise<LoadResult> {
+/** Workers for a reload: every core but one. */
+export const RELOAD_WORKERS = Math.max(1, availableParallelism() - 1)
+
+/**
+ * `maxWorkers`: at start-up nothing is being served yet and every core may load; a reload passes one core fewer
+ * (`RELOAD_WORKERS`), which the requests being served keep.
+ */
+export async function loadProvidersOffThread (dir: string, minFiles = OFF_THREAD_MIN_FILES, maxWorkers = availableParallelism()): Promise<LoadResult> {
   const listing = await listProviderDirectory(dir)
   if (!listing.ok) return listing
   const { files } = listing
   if (files.length < minFiles) return catalogFrom(readProviderFiles(files))
-  const workers = Math.max(1, Math.min(availableParallelism(), Math.ceil(files.length / Math.max(1, minFiles))))
+  const workers = Math.max(1, Math.min(maxWorkers, Math.ceil(files.length / Math.max(1, minFiles))))
   const runLength = Math.ceil(files.length / workers)
   const runs = Array.from({ length: workers }, (_, i) => files.slice(i * runLength, (i + 1) * runLength))
   return catalogFrom(combineFileChecks(await Promise.all(runs.map(checkOnWorker))))

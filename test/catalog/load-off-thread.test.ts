@@ -68,9 +68,10 @@ t.test('split among workers, clashes between files of different workers are stil
   // Listed in name order: p0…p5. With two files per worker at least, p0 and p5 fall to different workers.
   for (let i = 0; i < 6; i++) writeFileSync(join(dir, `p${i}.yaml`), provider(i, i === 5 ? 'h0.test' : `h${i}.test`))
   writeFileSync(join(dir, 'p6.yaml'), 'name: [broken\n')
-  const [here, there] = await Promise.all([loadProviders(dir), loadProvidersOffThread(dir, 2)])
-  if (here.ok || there.ok) throw new Error('the clash and the broken file must be found')
+  const [here, there, oneWorker] = await Promise.all([loadProviders(dir), loadProvidersOffThread(dir, 2), loadProvidersOffThread(dir, 2, 1)])
+  if (here.ok || there.ok || oneWorker.ok) throw new Error('the clash and the broken file must be found')
   t.same(there.problems, here.problems, 'the same problems, in the same order')
+  t.same(oneWorker.problems, here.problems, 'and with a single worker')
   // Each file's own problems first, then the clashes between files.
   t.match(there.problems, [
     { file: join(dir, 'p6.yaml') },
