@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { Agent } from 'node:http'
 import { request as httpsRequest } from 'node:https'
+import { connect } from 'node:net'
 import fc from 'fast-check'
 import t, { type Test } from 'tap'
 import { buildApp } from '../../../src/app.ts'
@@ -259,4 +260,51 @@ t.test('the fast path serves https too', async (t) => {
   t.equal(answer.status, 200)
   t.match(JSON.parse(answer.body).links.autoconfig, /^https:\/\/127\.0\.0\.1:\d+\/mail\/config-v1\.1\.xml\?emailaddress=alice%40gmail\.com$/, 'links say https')
   t.equal(seen, 0, 'answered by the fast path')
+})
+
+/** Sends bytes as they are and reads everything until the server closes the connection. */
+function rawExchange (port: number, bytes: string | Buffer): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port })
+    const chunks: Buffer[] = []
+    const timer = setTimeout(() => { socket.destroy(); reject(new Error('no answer within 2 s')) }, 2000)
+    socket.on('data', (chunk) => chunks.push(chunk))
+    socket.on('error', () => {})
+    socket.on('close', () => {
+      clearTimeout(timer)
+      resolve(Buffer.concat(chunks).toString('latin1'))
+    })
+    socket.end(bytes)
+  })
+}
+
+/** The raw answer(s) without the lines that differ between any two: the date and generated request ids. */
+function comparableRaw (text: string): string {
+  return text.replace(/^date: .*$/gim, 'date: -').replace(/^x-request-id: [0-9a-f-]{36}$/gim, 'x-request-id: -')
+}
+
+t.test('raw requests a client library would not send get the same answers from both paths', async (t) => {
+  const pair = await appPair(t, { rateLimit: false })
+  const get = (target: string, extra = '') => `GET ${target} HTTP/1.1\r\nHost: autoconfig.gmail.com\r\n${extra}Connection: close\r\n\r\n`
+  const requests = [
+    get(`${AUTOCONFIG}?emailaddress=alice%40gmail.com#fragment`),
+    get(`${AUTOCONFIG}?emailaddress=alice%40gmail.com;x=1`),
+    get(`${AUTOCONFIG};x=1?emailaddress=alice%40gmail.com`),
+    get(`http://autoconfig.gmail.com${AUTOCONFIG}?emailaddress=alice%40gmail.com`),
+    get(`${AUTOCONFIG}?emailaddress=alice%40gmail.com`, 'Content-Type: text/plain\r\nContent-Length: 5\r\n') + 'hello',
+    get(`${AUTOCONFIG}?emailaddress=alice%40gmail.com`, 'Content-Type: application/json\r\nContent-Length: 7\r\n') + '{"a":1',
+    get(`${AUTOCONFIG}?emailaddress=alice%40gmail.com`, 'Transfer-Encoding: chunked\r\n') + '5\r\nhello\r\n0\r\n\r\n',
+    get(`${LOOKUP}?email=alice%40gmail.com`, 'Content-Length: 3\r\n') + 'abc',
+    `GET ${AUTOCONFIG}?emailaddress=alice%40gmail.com HTTP/1.0\r\nHost: x\r\n\r\n`,
+    `GET ${AUTOCONFIG} HTTP/1.0\r\n\r\n`,
+    get(`${AUTOCONFIG}?emailaddress=alice%40gmail.com`, 'If-None-Match: "a"\r\nIf-None-Match: *\r\n'),
+    get(`${AUTOCONFIG}?emailaddress=alice%40gmail.com`, 'X-Request-Id: a\r\nX-Request-Id: b\r\n'),
+    // Two requests on one connection: the first answered by the fast path, the second by Fastify.
+    get(`${AUTOCONFIG}?emailaddress=alice%40gmail.com`, 'Connection: keep-alive\r\n').replace('Connection: close\r\n', '') + get('/nothing'),
+  ]
+  for (const raw of requests) {
+    const [fast, slow] = [await rawExchange(pair.fast.port, raw), await rawExchange(pair.slow.port, raw)]
+    t.equal(comparableRaw(fast), comparableRaw(slow), JSON.stringify(raw.slice(0, 120)))
+    pair.takeSeenByFastify()
+  }
 })
