@@ -3,9 +3,9 @@
  *
  * Why: mail clients ask for prepared documents, and the answer itself costs a map lookup. Fastify's per-request
  * machinery (request and reply objects, the hook runner, header bookkeeping) and the hooks every answer needs
- * (rate limiting, security headers, request id, metrics) cost more than three times that; measured in bench/, the
- * same answers here take a fraction of the CPU time. So a request that is an ordinary GET for a prepared answer is
- * answered here, with exactly what Fastify would have sent: the same security headers, request id, rate-limit count,
+ * (rate limiting, security headers, request id, metrics) cost some 35 µs of CPU per request on top of bare
+ * Fastify's; answered here, the same answers cost 10 to 15 µs on top (bench/, README "Performance"). So a request
+ * that is an ordinary GET for a prepared answer is answered here, with exactly what Fastify would have sent: the same security headers, request id, rate-limit count,
  * metrics, ETag and 304, and at `info` the same two log lines. Anything else (another method or path, a question
  * the answer cannot be prepared for, an error, a client over its limit, a server not ready or stopping) goes to
  * Fastify untouched, which answers as always. Falling through is always correct; the fast path only ever takes
@@ -13,8 +13,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { parse as parseQuery } from 'fast-querystring'
-import type { RouteKind } from '../plugins/metrics.ts'
-import type { ServiceMetrics } from '../plugins/metrics.ts'
+import type { RouteKind, ServiceMetrics } from '../plugins/metrics.ts'
 import type { RateLimitCounter } from '../plugins/rate-limit.ts'
 import type { Readiness } from '../plugins/readiness.ts'
 import { REQUEST_ID_HEADER, requestId } from '../request-id.ts'
