@@ -4,23 +4,21 @@
  * already has it. Everything else (a malformed address, an unknown domain, `emailaddress` given twice, a
  * lookup that has to wait) is left to that route.
  */
-import { domainFromHost, parseEmailAddress } from '../../email-address.ts'
 import type { ProviderLookup } from '../../catalog/lookup.ts'
 import { ifNoneMatchHits } from '../etag.ts'
 import { preparedAutoconfig } from '../prepared-autoconfig.ts'
-import { AUTOCONFIG_CACHE_CONTROL, XML_CONTENT_TYPE } from '../routes/autoconfig.ts'
+import { askedDomain, AUTOCONFIG_CACHE_CONTROL, XML_CONTENT_TYPE } from '../routes/autoconfig.ts'
 import type { ClientView } from './client.ts'
 import type { DirectRoute } from './fast-path.ts'
 
 export function autoconfigDirectRoute (lookup: ProviderLookup, client: ClientView): DirectRoute {
   return (req, query) => {
     const { emailaddress } = query
-    let domain: string | undefined
-    // As autoconfigDomain: the address when one is given, else the Host header.
-    if (typeof emailaddress === 'string' && emailaddress.trim() !== '') domain = parseEmailAddress(emailaddress)?.domain
-    else if (emailaddress === undefined || typeof emailaddress === 'string') domain = domainFromHost(client.host(req))
-    if (domain === undefined) return undefined
-    const match = lookup.lookup(domain)
+    // Given twice it is an array, which the route's query schema refuses.
+    if (emailaddress !== undefined && typeof emailaddress !== 'string') return undefined
+    const asked = askedDomain(emailaddress, client.host(req))
+    if (!('domain' in asked)) return undefined
+    const match = lookup.lookup(asked.domain)
     if (match === undefined || match instanceof Promise) return undefined
     const { body, etag } = preparedAutoconfig(match)
     if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {

@@ -31,20 +31,27 @@ const autoconfigQuery = z.object({
   emailaddress: z.string().optional().describe('The address being set up, e.g. alice@example.com. Without it the domain comes from the Host header (autoconfig.example.com serves example.com).'),
 })
 
-/** The domain a request asks about: from `emailaddress` when given, else from the Host header. */
-export function autoconfigDomain (emailaddress: string | undefined, host: string | undefined): string {
+/**
+ * The domain a request asks about: from `emailaddress` when given, else from the Host header; or which of the two
+ * is unusable. The route and the fast path (fast-path/autoconfig.ts) both decide with this.
+ */
+export function askedDomain (emailaddress: string | undefined, host: string | undefined): { domain: string } | { unusable: 'INVALID_EMAIL_ADDRESS' | 'MISSING_EMAIL_ADDRESS' } {
   if (emailaddress !== undefined && emailaddress.trim() !== '') {
     const address = parseEmailAddress(emailaddress)
-    if (address === undefined) {
-      throw new AppError('INVALID_EMAIL_ADDRESS', 'emailaddress must be an address such as alice@example.com', { parameter: 'emailaddress' })
-    }
-    return address.domain
+    return address === undefined ? { unusable: 'INVALID_EMAIL_ADDRESS' } : { domain: address.domain }
   }
   const domain = domainFromHost(host)
-  if (domain === undefined) {
-    throw new AppError('MISSING_EMAIL_ADDRESS', 'Pass ?emailaddress=alice@example.com, or ask autoconfig.<domain> so the Host header names the domain', { parameter: 'emailaddress' })
+  return domain === undefined ? { unusable: 'MISSING_EMAIL_ADDRESS' } : { domain }
+}
+
+/** `askedDomain`, or the client's error. */
+export function autoconfigDomain (emailaddress: string | undefined, host: string | undefined): string {
+  const asked = askedDomain(emailaddress, host)
+  if ('domain' in asked) return asked.domain
+  if (asked.unusable === 'INVALID_EMAIL_ADDRESS') {
+    throw new AppError('INVALID_EMAIL_ADDRESS', 'emailaddress must be an address such as alice@example.com', { parameter: 'emailaddress' })
   }
-  return domain
+  throw new AppError('MISSING_EMAIL_ADDRESS', 'Pass ?emailaddress=alice@example.com, or ask autoconfig.<domain> so the Host header names the domain', { parameter: 'emailaddress' })
 }
 
 function sendDocument (request: FastifyRequest, reply: FastifyReply, domain: string, match: DomainMatch | undefined): void {

@@ -2,35 +2,23 @@
  * Requests that `app.inject` cannot send, because its URL parsing would normalise them first: raw request lines
  * and header bytes over a real socket on 127.0.0.1. Each request is bounded by a short timeout.
  */
-import { connect } from 'node:net'
 import t from 'tap'
 import { MAX_HEADER_BYTES } from '../../../src/http/limits.ts'
 import { build } from '../../helper.ts'
-import { assertSafeAnswer } from './support.ts'
+import { assertSafeAnswer, rawExchange } from './support.ts'
 
 interface RawResponse { statusCode: number, headers: Record<string, string>, body: string }
 
 /** Sends bytes as they are and reads one response; the server closes the connection (`Connection: close`). */
-function rawRequest (port: number, request: string | Buffer): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port })
-    const chunks: Buffer[] = []
-    const timer = setTimeout(() => { socket.destroy(); reject(new Error('no answer within 2 s')) }, 2000)
-    socket.on('data', (chunk) => chunks.push(chunk))
-    socket.on('error', () => {})
-    socket.on('close', () => {
-      clearTimeout(timer)
-      const text = Buffer.concat(chunks).toString('utf8')
-      const [head = '', ...rest] = text.split('\r\n\r\n')
-      const [statusLine = '', ...headerLines] = head.split('\r\n')
-      const headers = Object.fromEntries(headerLines.map((line) => {
-        const colon = line.indexOf(':')
-        return [line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim()]
-      }))
-      resolve({ statusCode: Number(statusLine.split(' ')[1]), headers, body: rest.join('\r\n\r\n') })
-    })
-    socket.end(request)
-  })
+async function rawRequest (port: number, request: string | Buffer): Promise<RawResponse> {
+  const text = (await rawExchange(port, request)).toString('utf8')
+  const [head = '', ...rest] = text.split('\r\n\r\n')
+  const [statusLine = '', ...headerLines] = head.split('\r\n')
+  const headers = Object.fromEntries(headerLines.map((line) => {
+    const colon = line.indexOf(':')
+    return [line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim()]
+  }))
+  return { statusCode: Number(statusLine.split(' ')[1]), headers, body: rest.join('\r\n\r\n') }
 }
 
 const request = (target: string, headers = 'Host: 127.0.0.1\r\n') => `GET ${target} HTTP/1.1\r\n${headers}Connection: close\r\n\r\n`

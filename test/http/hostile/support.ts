@@ -3,6 +3,7 @@
  * every answer must keep whatever came in (never a 5xx, well-formed bodies, errors from the catalog, security
  * headers, no input reflected as markup).
  */
+import { connect } from 'node:net'
 import fc from 'fast-check'
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
@@ -165,4 +166,23 @@ export function safeGetter (app: FastifyInstance): (url: string, headers?: Recor
     assertSafeAnswer(res, { url, headers })
     return res
   }
+}
+
+/**
+ * Raw HTTP over a socket on 127.0.0.1, for requests a client library would refuse or normalise: the bytes go out as
+ * they are, and everything the server sends is read until it closes the connection (bounded by a timeout).
+ */
+export function rawExchange (port: number, bytes: string | Buffer, timeoutMs = 2000): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port })
+    const chunks: Buffer[] = []
+    const timer = setTimeout(() => { socket.destroy(); reject(new Error(`no answer within ${timeoutMs} ms`)) }, timeoutMs)
+    socket.on('data', (chunk) => chunks.push(chunk))
+    socket.on('error', () => {})
+    socket.on('close', () => {
+      clearTimeout(timer)
+      resolve(Buffer.concat(chunks))
+    })
+    socket.end(bytes)
+  })
 }
