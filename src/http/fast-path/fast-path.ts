@@ -4,12 +4,13 @@
  * Why: mail clients ask for prepared documents, and the answer itself costs a map lookup. Fastify's per-request
  * machinery (request and reply objects, the hook runner, header bookkeeping) and the hooks every answer needs
  * (rate limiting, security headers, request id, metrics) cost some 35 µs of CPU per request on top of bare
- * Fastify's; answered here, the same answers cost 10 to 15 µs on top (bench/, README "Performance"). So a request
- * that is an ordinary GET for a prepared answer is answered here, with exactly what Fastify would have sent: the same security headers, request id, rate-limit count,
- * metrics, ETag and 304, and at `info` the same two log lines. Anything else (another method or path, a question
- * the answer cannot be prepared for, an error, a client over its limit, a server not ready or stopping) goes to
- * Fastify untouched, which answers as always. Falling through is always correct; the fast path only ever takes
- * the easy cases. test/http/fast-path/ asks both paths the same requests and compares the answers.
+ * Fastify's; answered here, the same answers cost 10 to 20 µs on top (bench/, README "Performance"). So a request
+ * that is an ordinary GET for a prepared answer is answered here, with exactly what Fastify would have sent: the
+ * same security headers, request id, rate-limit count, metrics, ETag and 304, and at `info` the same two log
+ * lines. Anything else (another method or path, a question the answer cannot be prepared for, an error, a client
+ * over its limit, a server not ready or stopping) goes to Fastify untouched, which answers as always. Falling
+ * through is always correct; the fast path only ever takes the easy cases. test/http/fast-path/ asks both paths the
+ * same requests and compares the answers.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { parse as parseQuery } from 'fast-querystring'
