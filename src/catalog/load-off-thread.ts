@@ -38,12 +38,20 @@ export async function loadProvidersOffThread (dir: string, minFiles = OFF_THREAD
   const workers = Math.max(1, Math.min(maxWorkers, Math.ceil(files.length / Math.max(1, minFiles))))
   const runLength = Math.ceil(files.length / workers)
   const runs = Array.from({ length: workers }, (_, i) => files.slice(i * runLength, (i + 1) * runLength))
-  return catalogFrom(combineFileChecks(await Promise.all(runs.map(checkOnWorker))))
+  const started: Worker[] = []
+  try {
+    return catalogFrom(combineFileChecks(await Promise.all(runs.map((run) => checkOnWorker(run, started)))))
+  } catch (error) {
+    // One thread failed, so the load has: the others need not finish their share.
+    await Promise.all(started.map((worker) => worker.terminate()))
+    throw error
+  }
 }
 
-function checkOnWorker (files: readonly string[]): Promise<FileChecks> {
+function checkOnWorker (files: readonly string[], started: Worker[]): Promise<FileChecks> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_URL, { workerData: { files } })
+    started.push(worker)
     let answered = false
     worker.once('message', (checks: FileChecks) => {
       answered = true
