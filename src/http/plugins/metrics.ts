@@ -129,8 +129,11 @@ export class ServiceMetrics {
     this.reloadFailures.inc()
   }
 
-  /** Series bound to their labels once (prom-client hashes the labels on every unbound call). */
-  readonly #requestSeries = new Map<string, { inc: () => void }>()
+  /**
+   * Series bound to their labels once, by kind and then outcome: a key joined from the two would be a new string,
+   * hashed anew, on every request.
+   */
+  readonly #requestSeries = new Map<RouteKind, Map<Outcome, { inc: () => void }>>()
   readonly #durationSeries = new Map<RouteKind, { observe: (seconds: number) => void }>()
   /** The kind of each route, by its URL pattern; unmatched requests (404s) are classified each time. */
   readonly #routeKinds = new Map<string, RouteKind>()
@@ -152,9 +155,10 @@ export class ServiceMetrics {
 
   /** Counts an answer sent outside Fastify's hooks (fast-path/), or one `observe` classified. */
   observeAnswer (kind: RouteKind, outcome: Outcome, seconds: number): void {
-    const key = `${kind} ${outcome}`
-    let requests = this.#requestSeries.get(key)
-    if (requests === undefined) this.#requestSeries.set(key, requests = this.requests.labels({ kind, outcome }))
+    let byOutcome = this.#requestSeries.get(kind)
+    if (byOutcome === undefined) this.#requestSeries.set(kind, byOutcome = new Map())
+    let requests = byOutcome.get(outcome)
+    if (requests === undefined) byOutcome.set(outcome, requests = this.requests.labels({ kind, outcome }))
     requests.inc()
     let duration = this.#durationSeries.get(kind)
     if (duration === undefined) this.#durationSeries.set(kind, duration = this.duration.labels({ kind }))
