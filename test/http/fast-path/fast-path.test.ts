@@ -1,9 +1,14 @@
 import { readFileSync } from 'node:fs'
-import { Agent } from 'node:http'
+import { Agent, type IncomingMessage, type ServerResponse } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import fc from 'fast-check'
 import t, { type Test } from 'tap'
 import { buildApp } from '../../../src/app.ts'
+import { Catalog } from '../../../src/catalog/catalog.ts'
+import { ProviderLookup } from '../../../src/catalog/lookup.ts'
+import { clientView } from '../../../src/http/fast-path/client.ts'
+import { createFastPath, type RequestLog } from '../../../src/http/fast-path/fast-path.ts'
+import { ServiceMetrics } from '../../../src/http/plugins/metrics.ts'
 import { Readiness } from '../../../src/http/plugins/readiness.ts'
 import { BUNDLED_DIR, FIXTURES_DIR, lookupFor, VALID_PROVIDERS_DIR } from '../../helper.ts'
 import { hostileAddress, hostileHost, hostileQuery, HOSTILE_FRAGMENTS, rawExchange, safeEncode } from '../hostile/support.ts'
@@ -239,6 +244,31 @@ t.test('at info the fast path writes the same two lines per request as Fastify',
   const warnApp = await listen(t, { logger: { level: 'warn', destination: { write: (line: string) => { quiet.push(line) } } } })
   t.equal((await warnApp.ask(request)).status, 200)
   t.same(quiet, [], 'at warn, nothing per request')
+})
+
+t.test('a direct route that throws is logged as an error and leaves the request, untouched, to Fastify', async (t) => {
+  const lines: Array<{ level: string, object: object, message: string }> = []
+  const log: RequestLog = {
+    isLevelEnabled: () => true,
+    info: (object, message) => { lines.push({ level: 'info', object, message }) },
+    error: (object, message) => { lines.push({ level: 'error', object, message }) },
+  }
+  const metrics = new ServiceMetrics(new ProviderLookup(new Catalog([])), { processMetrics: false })
+  const fastPath = createFastPath({
+    routes: new Map([[AUTOCONFIG, () => { throw new Error('a bug in the route') }]]),
+    readiness: new Readiness('ready'),
+    metrics,
+    rateLimitCounter: undefined,
+    client: clientView(false),
+    log,
+  })
+  const req = { method: 'GET', url: `${AUTOCONFIG}?emailaddress=alice%40example.com`, headers: {} } as IncomingMessage
+  const res = new Proxy({}, { get: (_target, name) => { throw new Error(`the response was touched (${String(name)})`) } }) as ServerResponse
+  t.equal(fastPath(req, res), false, 'left to Fastify')
+  t.match(lines, [{ level: 'error', object: { err: { message: 'a bug in the route' }, method: 'GET', path: AUTOCONFIG }, message: 'fast path failed; the request was passed to Fastify' }])
+  t.equal(lines.length, 1, 'no request lines: Fastify writes those')
+  t.notOk(JSON.stringify(lines).includes('alice'), 'the address is not logged')
+  t.notMatch(await metrics.registry.metrics(), /outcome="served"\} 1/, 'not counted: Fastify counts it')
 })
 
 t.test('the fast path serves https too', async (t) => {
