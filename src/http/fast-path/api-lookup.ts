@@ -1,8 +1,8 @@
 /**
- * The fast path's `GET /api/v1/lookup?email=…` (see fast-path.ts), the same as routes/api.ts sends for an address
- * whose domain the catalog serves, when any origin may read the API: the lookup JSON with its ETag and CORS
- * headers, or a 304. With a list of allowed origins (CORS answers then vary by request), a malformed or unknown
- * address, or an odd Host header, the route answers instead.
+ * The fast path's `GET /api/v1/lookup?email=…` (see fast-path.ts), the same as routes/api.ts sends when any origin
+ * may read the API: the lookup JSON with its ETag and CORS headers, a 304, or the 404 for a domain no provider
+ * serves. With a list of allowed origins (CORS answers then vary by request), a malformed address, or an odd Host
+ * header, the route answers instead.
  */
 import type { ProviderLookup } from '../../catalog/lookup.ts'
 import { parseEmailAddress } from '../../email-address.ts'
@@ -12,6 +12,7 @@ import { baseUrlOf } from '../public-base-url.ts'
 import { ANY_ORIGIN_CORS_HEADERS, API_CACHE_CONTROL, lookupLinks } from '../routes/api.ts'
 import type { ClientView } from './client.ts'
 import type { DirectRoute } from './fast-path.ts'
+import { unknownDomainAnswer } from './unknown-domain.ts'
 
 const CORS_HEADER_PAIRS: readonly string[] = Object.entries(ANY_ORIGIN_CORS_HEADERS).flat()
 
@@ -23,7 +24,8 @@ export function apiLookupDirectRoute (lookup: ProviderLookup, client: ClientView
     const address = parseEmailAddress(email)
     if (address === undefined) return undefined
     const match = lookup.lookup(address.domain)
-    if (match === undefined || match instanceof Promise) return undefined
+    if (match instanceof Promise) return undefined
+    if (match === undefined) return unknownDomainAnswer('api', address.domain, CORS_HEADER_PAIRS)
     const base = publicBaseUrl ?? baseUrlOf(client.protocol(req), client.host(req))
     const { body, etag } = lookupJson(match.provider, { address, match, links: lookupLinks(base, address) }, base)
     const length = String(Buffer.byteLength(body))

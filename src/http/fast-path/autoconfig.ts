@@ -1,8 +1,8 @@
 /**
  * The fast path's autoconfig answer (see fast-path.ts), the same as routes/autoconfig.ts sends for an address or
- * Host header whose domain the catalog serves: the prepared document with its ETag, or a 304 when the client
- * already has it. Everything else (a malformed address, an unknown domain, `emailaddress` given twice, a
- * lookup that has to wait) is left to that route.
+ * Host header naming a domain: the prepared document with its ETag, a 304 when the client already has it, or the
+ * 404 for a domain no provider serves. Everything else (a malformed address, `emailaddress` given twice, a lookup
+ * that has to wait) is left to that route.
  */
 import type { ProviderLookup } from '../../catalog/lookup.ts'
 import { ifNoneMatchHits } from '../etag.ts'
@@ -10,6 +10,7 @@ import { preparedAutoconfig } from '../prepared-autoconfig.ts'
 import { askedDomain, AUTOCONFIG_CACHE_CONTROL, XML_CONTENT_TYPE } from '../routes/autoconfig.ts'
 import type { ClientView } from './client.ts'
 import type { DirectRoute } from './fast-path.ts'
+import { unknownDomainAnswer } from './unknown-domain.ts'
 
 export function autoconfigDirectRoute (lookup: ProviderLookup, client: ClientView): DirectRoute {
   return (req, query) => {
@@ -19,7 +20,8 @@ export function autoconfigDirectRoute (lookup: ProviderLookup, client: ClientVie
     const asked = askedDomain(emailaddress, client.host(req))
     if (!('domain' in asked)) return undefined
     const match = lookup.lookup(asked.domain)
-    if (match === undefined || match instanceof Promise) return undefined
+    if (match instanceof Promise) return undefined
+    if (match === undefined) return unknownDomainAnswer('autoconfig', asked.domain)
     const { body, etag } = preparedAutoconfig(match)
     if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
       return { status: 304, kind: 'autoconfig', headers: ['etag', etag, 'cache-control', AUTOCONFIG_CACHE_CONTROL] }

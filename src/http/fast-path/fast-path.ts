@@ -7,23 +7,25 @@
  * Fastify's; answered here, the same answers cost 10 to 20 µs on top (bench/, README "Performance"). So a request
  * that is an ordinary GET for a prepared answer is answered here, with exactly what Fastify would have sent: the
  * same security headers, request id, rate-limit count, metrics, ETag and 304, and at `info` the same two log
- * lines. Anything else (another method or path, a question the answer cannot be prepared for, an error, a client
- * over its limit, a server not ready or stopping) goes to Fastify untouched, which answers as always. Falling
+ * lines. The one error answered here is the 404 for a domain no provider serves, as common as success (scanners,
+ * clients probing). Anything else (another method or path, a question the answer cannot be prepared for, any other
+ * error, a client over its limit, a server not ready or stopping) goes to Fastify untouched, which answers as
+ * always. Falling
  * through is always correct; the fast path only ever takes the easy cases. test/http/fast-path/ asks both paths the
  * same requests and compares the answers.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { parse as parseQuery } from 'fast-querystring'
-import type { RouteKind, ServiceMetrics } from '../plugins/metrics.ts'
+import { outcomeOf, type RouteKind, type ServiceMetrics } from '../plugins/metrics.ts'
 import type { RateLimitCounter } from '../plugins/rate-limit.ts'
 import type { Readiness } from '../plugins/readiness.ts'
 import { REQUEST_ID_HEADER, requestId } from '../request-id.ts'
 import { ANSWER_HEADERS } from '../security-headers.ts'
 import type { ClientView } from './client.ts'
 
-/** A prepared answer: always a success (200) or a conditional GET's 304. */
+/** A prepared answer: a success (200), a conditional GET's 304, or the 404 for a domain no provider serves. */
 export interface DirectAnswer {
-  status: 200 | 304
+  status: 200 | 304 | 404
   kind: RouteKind
   /** Headers after the security headers and the request id, as name, value, name, value… (Content-Length included). */
   headers: string[]
@@ -110,7 +112,7 @@ export function createFastPath (options: FastPathOptions): FastPath {
     res.writeHead(answer.status, [...SECURITY_HEADER_PAIRS, REQUEST_ID_HEADER, reqId, ...answer.headers])
     res.end(answer.body)
     const elapsedMs = performance.now() - started
-    metrics.observeAnswer(answer.kind, 'served', elapsedMs / 1000)
+    metrics.observeAnswer(answer.kind, outcomeOf(answer.status), elapsedMs / 1000)
     if (requestLog !== undefined) logCompleted(requestLog, reqId, answer.status, elapsedMs)
     return true
   }

@@ -54,10 +54,15 @@ export function autoconfigDomain (emailaddress: string | undefined, host: string
   throw new AppError('MISSING_EMAIL_ADDRESS', 'Pass ?emailaddress=alice@example.com, or ask autoconfig.<domain> so the Host header names the domain', { parameter: 'emailaddress' })
 }
 
+/** The error for a domain no provider serves (a 404, cached for NOT_FOUND_CACHE_CONTROL); the API's lookups use it too. */
+export function unknownDomainError (domain: string): AppError {
+  return new AppError('UNKNOWN_DOMAIN', `No provider serves ${domain}`, { domain })
+}
+
 function sendDocument (request: FastifyRequest, reply: FastifyReply, domain: string, match: DomainMatch | undefined): void {
   if (match === undefined) {
     reply.header('cache-control', NOT_FOUND_CACHE_CONTROL)
-    throw new AppError('UNKNOWN_DOMAIN', `No provider serves ${domain}`, { domain })
+    throw unknownDomainError(domain)
   }
   const doc = preparedAutoconfig(match)
   reply.header('etag', doc.etag).header('cache-control', AUTOCONFIG_CACHE_CONTROL)

@@ -70,18 +70,44 @@ t.test('a wildcard domain gets its own document on the fast path too', async (t)
   }
 })
 
-t.test('everything else is left to Fastify, which answers as always', async (t) => {
+t.test('a domain no provider serves gets its 404 from the fast path, as the routes send it', async (t) => {
   const pair = await appPair(t)
   const requests: Ask[] = [
     { path: `${AUTOCONFIG}?emailaddress=alice%40unknown.example` },
+    { path: `${WELL_KNOWN}?emailaddress=Alice%40Unknown.Example.` },
+    { path: AUTOCONFIG, headers: { host: 'autoconfig.unknown.example' } },
+    { path: AUTOCONFIG, headers: { host: '127.0.0.1' } },
+    { path: `${AUTOCONFIG}?emailaddress=alice%40xn--mnchen-3ya.example`, headers: { 'if-none-match': '*' } },
+    { path: `${AUTOCONFIG}?emailaddress=alice%40m%C3%BCnchen.example` },
+    { path: `${LOOKUP}?email=alice%40unknown.example` },
+    { path: `${LOOKUP}?email=alice%40unknown.example`, headers: { host: 'bad host' } },
+  ]
+  for (const request of requests) await assertSameAnswer(t, pair, request, true)
+  const answer = await pair.fast.ask({ path: `${LOOKUP}?email=alice%40unknown.example` })
+  t.equal(answer.status, 404)
+  t.equal(answer.headers['cache-control'], 'public, max-age=300')
+  t.equal(answer.headers['access-control-allow-origin'], '*')
+  t.same(JSON.parse(answer.body.toString()), {
+    type: 'urn:mail-autoconfig:error:UNKNOWN_DOMAIN',
+    title: 'No provider serves this domain',
+    status: 404,
+    detail: 'No provider serves unknown.example',
+    code: 'UNKNOWN_DOMAIN',
+    domain: 'unknown.example',
+  })
+})
+
+t.test('everything else is left to Fastify, which answers as always', async (t) => {
+  const pair = await appPair(t)
+  const requests: Ask[] = [
     { path: `${AUTOCONFIG}?emailaddress=not-an-address` },
     { path: `${AUTOCONFIG}?emailaddress=a%40gmail.com&emailaddress=b%40gmail.com` },
-    { path: AUTOCONFIG, headers: { host: '127.0.0.1' } },
+    { path: AUTOCONFIG, headers: { host: 'localhost' } },
     { path: `${AUTOCONFIG.toUpperCase()}?emailaddress=alice%40gmail.com` },
     { path: `${AUTOCONFIG}/?emailaddress=alice%40gmail.com` },
     { path: `/${AUTOCONFIG}?emailaddress=alice%40gmail.com` },
     { path: '/v1.1/gmail.com' },
-    { path: `${LOOKUP}?email=alice%40unknown.example` },
+    { path: '/v1.1/unknown.example' },
     { path: `${LOOKUP}?email=` },
     { path: `${LOOKUP}?email=a%40gmail.com&email=b%40gmail.com` },
     { path: `${LOOKUP}?email=alice%40gmail.com`, headers: { host: 'bad host' } },
@@ -130,9 +156,11 @@ t.test('behind a trusted proxy both paths read the forwarded host, protocol and 
     for (const forwardedHeaders of forwarded) {
       const headers: Record<string, string> = { host: 'internal:8080', ...forwardedHeaders }
       await assertSameAnswer(t, pair, { path: `${LOOKUP}?email=alice%40gmail.com`, headers }, true)
-      // Without an address the domain comes from the Host Fastify sees; only autoconfig.gmail.com is served.
+      // Without an address the domain comes from the Host Fastify sees: autoconfig.gmail.com is served,
+      // autoconfig.example.net is not (a 404, answered on the fast path too), and internal:8080 names no domain
+      // (a 400, left to Fastify).
       const host = peerTrusted ? (headers['x-forwarded-host']?.split(',').at(-1)?.trim() ?? headers.host) : headers.host
-      await assertSameAnswer(t, pair, { path: AUTOCONFIG, headers }, host === 'autoconfig.gmail.com')
+      await assertSameAnswer(t, pair, { path: AUTOCONFIG, headers }, host !== 'internal:8080')
     }
   }
 })
