@@ -10,9 +10,8 @@
  * lines. The one error answered here is the 404 for a domain no provider serves, as common as success (scanners,
  * clients probing). Anything else (another method or path, a question the answer cannot be prepared for, any other
  * error, a client over its limit, a server not ready or stopping) goes to Fastify untouched, which answers as
- * always. Falling
- * through is always correct; the fast path only ever takes the easy cases. test/http/fast-path/ asks both paths the
- * same requests and compares the answers.
+ * always. Falling through is always correct; the fast path only ever takes the easy cases. test/http/fast-path/
+ * asks both paths the same requests and compares the answers.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { parse as parseQuery } from 'fast-querystring'
