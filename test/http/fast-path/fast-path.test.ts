@@ -245,32 +245,37 @@ t.test('while loading or stopping, Fastify answers', async (t) => {
   t.equal(seen, 1, 'stopping: answered by Fastify')
 })
 
-t.test('at info the fast path writes the same two lines per request as Fastify', async (t) => {
-  const logs = { fast: [] as string[], slow: [] as string[] }
-  const seen: string[] = []
-  const fast = await listen(t, { logger: { level: 'info', destination: { write: (line: string) => { logs.fast.push(line) } } } },
-    (app) => app.addHook('onRequest', (request, _reply, done) => { seen.push(request.url); done() }))
-  const slow = await listen(t, { fastPath: false, logger: { level: 'info', destination: { write: (line: string) => { logs.slow.push(line) } } } })
-  const request = { path: `${AUTOCONFIG}?emailaddress=alice%40gmail.com`, headers: { host: 'autoconfig.gmail.com', 'x-request-id': 'id-1' } }
-  t.equal((await fast.ask(request)).status, 200)
-  t.equal((await slow.ask(request)).status, 200)
-  await new Promise((resolve) => setImmediate(resolve))
-  t.same(seen, [], 'answered by the fast path')
+t.test('at info and below the fast path writes the same lines per request as Fastify, for a 200 and a 404', async (t) => {
   // Each line without what differs between any two: the clock, the process, the measured time.
   const comparableLines = (lines: string[]) => lines.filter((line) => line.includes('"reqId"')).map((line) => {
     const { time: _time, pid: _pid, hostname: _hostname, responseTime, ...rest } = JSON.parse(line)
     return { ...rest, responseTime: typeof responseTime }
   })
-  t.same(comparableLines(logs.fast), comparableLines(logs.slow))
-  t.match(comparableLines(logs.fast), [
-    { level: 30, reqId: 'id-1', req: { method: 'GET', url: `${AUTOCONFIG}?emailaddress=a***%40gmail.com`, host: 'autoconfig.gmail.com', remoteAddress: '127.0.0.1' }, msg: 'incoming request' },
-    { level: 30, reqId: 'id-1', res: { statusCode: 200 }, responseTime: 'number', msg: 'request completed' },
-  ])
-  t.ok(logs.fast.every((line) => !line.includes('alice')), 'the address is redacted')
+  for (const level of ['info', 'debug', 'trace']) {
+    for (const [domain, status] of [['gmail.com', 200], ['unknown.example', 404]] as const) {
+      const logs = { fast: [] as string[], slow: [] as string[] }
+      const seen: string[] = []
+      const fast = await listen(t, { logger: { level, destination: { write: (line: string) => { logs.fast.push(line) } } } },
+        (app) => app.addHook('onRequest', (request, _reply, done) => { seen.push(request.url); done() }))
+      const slow = await listen(t, { fastPath: false, logger: { level, destination: { write: (line: string) => { logs.slow.push(line) } } } })
+      const request = { path: `${AUTOCONFIG}?emailaddress=alice%40${domain}`, headers: { host: `autoconfig.${domain}`, 'x-request-id': 'id-1' } }
+      t.equal((await fast.ask(request)).status, status)
+      t.equal((await slow.ask(request)).status, status)
+      await new Promise((resolve) => setImmediate(resolve))
+      t.same(seen, [], `${level}, ${status}: answered by the fast path`)
+      t.same(comparableLines(logs.fast), comparableLines(logs.slow), `${level}, ${status}: the same lines`)
+      t.match(comparableLines(logs.fast), [
+        { level: 30, reqId: 'id-1', req: { method: 'GET', url: `${AUTOCONFIG}?emailaddress=a***%40${domain}`, host: `autoconfig.${domain}`, remoteAddress: '127.0.0.1' }, msg: 'incoming request' },
+        { level: 30, reqId: 'id-1', res: { statusCode: status }, responseTime: 'number', msg: 'request completed' },
+      ])
+      t.ok(logs.fast.every((line) => !line.includes('alice')), 'the address is redacted')
+    }
+  }
 
   const quiet: string[] = []
   const warnApp = await listen(t, { logger: { level: 'warn', destination: { write: (line: string) => { quiet.push(line) } } } })
-  t.equal((await warnApp.ask(request)).status, 200)
+  t.equal((await warnApp.ask({ path: `${AUTOCONFIG}?emailaddress=alice%40gmail.com` })).status, 200)
+  t.equal((await warnApp.ask({ path: `${AUTOCONFIG}?emailaddress=alice%40unknown.example` })).status, 404)
   t.same(quiet, [], 'at warn, nothing per request')
 })
 
