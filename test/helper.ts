@@ -37,6 +37,21 @@ export async function build (t: Teardown, options: Partial<AppOptions> & { provi
   return app
 }
 
+/**
+ * The problem document every route answers for a domain no provider serves (`UNKNOWN_DOMAIN`), written out here
+ * rather than built by the code under test.
+ */
+export function unknownDomainProblem (domain: string): Record<string, unknown> {
+  return {
+    type: 'urn:mail-autoconfig:error:UNKNOWN_DOMAIN',
+    title: 'No provider serves this domain',
+    status: 404,
+    detail: `No provider serves ${domain}`,
+    code: 'UNKNOWN_DOMAIN',
+    domain,
+  }
+}
+
 export async function fixture (relative: string): Promise<string> {
   return readFile(`${FIXTURES_DIR}/${relative}`, 'utf8')
 }

@@ -10,7 +10,7 @@ import { clientView } from '../../../src/http/fast-path/client.ts'
 import { createFastPath, type RequestLog } from '../../../src/http/fast-path/fast-path.ts'
 import { ServiceMetrics } from '../../../src/http/plugins/metrics.ts'
 import { Readiness } from '../../../src/http/plugins/readiness.ts'
-import { BUNDLED_DIR, FIXTURES_DIR, lookupFor, VALID_PROVIDERS_DIR } from '../../helper.ts'
+import { BUNDLED_DIR, FIXTURES_DIR, lookupFor, unknownDomainProblem, VALID_PROVIDERS_DIR } from '../../helper.ts'
 import { hostileAddress, hostileHost, hostileQuery, HOSTILE_FRAGMENTS, rawExchange, safeEncode } from '../hostile/support.ts'
 import { appPair, ask, comparable, listen, type AppPair, type Ask } from './support.ts'
 
@@ -87,14 +87,7 @@ t.test('a domain no provider serves gets its 404 from the fast path, as the rout
   t.equal(answer.status, 404)
   t.equal(answer.headers['cache-control'], 'public, max-age=300')
   t.equal(answer.headers['access-control-allow-origin'], '*')
-  t.same(JSON.parse(answer.body.toString()), {
-    type: 'urn:mail-autoconfig:error:UNKNOWN_DOMAIN',
-    title: 'No provider serves this domain',
-    status: 404,
-    detail: 'No provider serves unknown.example',
-    code: 'UNKNOWN_DOMAIN',
-    domain: 'unknown.example',
-  })
+  t.same(JSON.parse(answer.body.toString()), unknownDomainProblem('unknown.example'))
 })
 
 t.test('everything else is left to Fastify, which answers as always', async (t) => {

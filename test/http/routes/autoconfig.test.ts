@@ -1,7 +1,7 @@
 import t from 'tap'
 import { XMLValidator } from 'fast-xml-parser'
 import { AUTOCONFIG_PATHS } from '../../../src/http/routes/autoconfig.ts'
-import { build, parseXml, VALID_PROVIDERS_DIR } from '../../helper.ts'
+import { build, parseXml, unknownDomainProblem, VALID_PROVIDERS_DIR } from '../../helper.ts'
 
 const ARRAYS = ['domain', 'incomingServer', 'outgoingServer', 'authentication']
 
@@ -59,14 +59,7 @@ t.test('unknown domains are 404, never 200 (Thunderbird stops at the first 2xx)'
   t.equal(res.statusCode, 404)
   t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8')
   t.equal(res.headers['cache-control'], 'public, max-age=300')
-  t.same(res.json(), {
-    type: 'urn:mail-autoconfig:error:UNKNOWN_DOMAIN',
-    title: 'No provider serves this domain',
-    status: 404,
-    detail: 'No provider serves unknown.example',
-    code: 'UNKNOWN_DOMAIN',
-    domain: 'unknown.example',
-  })
+  t.same(res.json(), unknownDomainProblem('unknown.example'))
 })
 
 t.test('malformed addresses are 400 with the parameter named', async (t) => {
