@@ -15,7 +15,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { parse as parseQuery } from 'fast-querystring'
-import { outcomeOf, type RouteKind, type ServiceMetrics } from '../plugins/metrics.ts'
+import { outcomeOf, type ServiceMetrics } from '../plugins/metrics.ts'
+import type { RouteKind } from '../plugins/request-metrics.ts'
 import type { RateLimitCounter } from '../plugins/rate-limit.ts'
 import type { Readiness } from '../plugins/readiness.ts'
 import { REQUEST_ID_HEADER, requestId } from '../request-id.ts'

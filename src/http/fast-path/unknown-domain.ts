@@ -5,7 +5,7 @@
  * Fastify it cost twice a served document.
  */
 import { PROBLEM_CONTENT_TYPE, problemDocument } from '../../errors.ts'
-import type { RouteKind } from '../plugins/metrics.ts'
+import type { RouteKind } from '../plugins/request-metrics.ts'
 import { NOT_FOUND_CACHE_CONTROL, unknownDomainError } from '../routes/autoconfig.ts'
 import type { DirectAnswer } from './fast-path.ts'
 

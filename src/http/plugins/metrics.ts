@@ -9,13 +9,9 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client'
 import type { ProviderLookup } from '../../catalog/lookup.ts'
-
-export const ROUTE_KINDS = ['autoconfig', 'autodiscover', 'api', 'other'] as const
-export type RouteKind = (typeof ROUTE_KINDS)[number]
-export const OUTCOMES = ['served', 'not_found', 'bad_request', 'rate_limited', 'unavailable', 'error'] as const
-export type Outcome = (typeof OUTCOMES)[number]
+import { RequestMetrics, type Outcome, type RouteKind } from './request-metrics.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -52,13 +48,10 @@ export function outcomeOf (statusCode: number): Outcome {
   return 'error'
 }
 
-/** Seconds; answers are prepared ahead, so most land in the first buckets and anything past 0.1s is a problem. */
-const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
-
 export class ServiceMetrics {
   readonly registry = new Registry()
-  readonly requests: Counter<'kind' | 'outcome'>
-  readonly duration: Histogram<'kind'>
+  /** Requests by kind and outcome, and their durations (request-metrics.ts). */
+  readonly #requests: RequestMetrics
   readonly providersLoaded: Gauge
   readonly domainsLoaded: Gauge
   readonly reloads: Counter
@@ -67,19 +60,7 @@ export class ServiceMetrics {
 
   constructor (lookup: ProviderLookup, options: { processMetrics?: boolean } = {}) {
     const registers = [this.registry]
-    this.requests = new Counter({
-      name: 'mail_autoconfig_requests_total',
-      help: 'Requests answered, by route kind (autoconfig, autodiscover, api, other) and outcome.',
-      labelNames: ['kind', 'outcome'],
-      registers,
-    })
-    this.duration = new Histogram({
-      name: 'mail_autoconfig_request_duration_seconds',
-      help: 'Time from receiving a request to sending its answer, by route kind.',
-      labelNames: ['kind'],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    })
+    this.#requests = new RequestMetrics(this.registry)
     this.providersLoaded = new Gauge({
       name: 'mail_autoconfig_providers_loaded',
       help: 'Providers in the catalog being served.',
@@ -107,8 +88,6 @@ export class ServiceMetrics {
       help: 'Unix time the catalog being served was loaded (start-up or the last successful reload).',
       registers,
     })
-    // Zero series from the start, so rate() and alerts work before the first request of each kind.
-    for (const kind of ROUTE_KINDS) this.requests.inc({ kind, outcome: 'served' }, 0)
     this.reloads.inc(0)
     this.reloadFailures.inc(0)
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry })
@@ -129,12 +108,6 @@ export class ServiceMetrics {
     this.reloadFailures.inc()
   }
 
-  /**
-   * Series bound to their labels once, by kind and then outcome: a key joined from the two would be a new string,
-   * hashed anew, on every request.
-   */
-  readonly #requestSeries = new Map<RouteKind, Map<Outcome, { inc: () => void }>>()
-  readonly #durationSeries = new Map<RouteKind, { observe: (seconds: number) => void }>()
   /** The kind of each route, by its URL pattern; unmatched requests (404s) are classified each time. */
   readonly #routeKinds = new Map<string, RouteKind>()
 
@@ -155,14 +128,7 @@ export class ServiceMetrics {
 
   /** Counts an answer sent outside Fastify's hooks (fast-path/), or one `observe` classified. */
   observeAnswer (kind: RouteKind, outcome: Outcome, seconds: number): void {
-    let byOutcome = this.#requestSeries.get(kind)
-    if (byOutcome === undefined) this.#requestSeries.set(kind, byOutcome = new Map())
-    let requests = byOutcome.get(outcome)
-    if (requests === undefined) byOutcome.set(outcome, requests = this.requests.labels({ kind, outcome }))
-    requests.inc()
-    let duration = this.#durationSeries.get(kind)
-    if (duration === undefined) this.#durationSeries.set(kind, duration = this.duration.labels({ kind }))
-    duration.observe(seconds)
+    this.#requests.record(kind, outcome, seconds)
   }
 }
 
