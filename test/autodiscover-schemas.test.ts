@@ -12,6 +12,7 @@ t.test('AcceptableResponseSchema values, compared loosely', async (t) => {
     ['ftp://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a', 'unknown', 'only http and https are ignored'],
     [undefined, 'outlook-2006a', 'absent: the only answer we have'],
     ['', 'outlook-2006a', 'empty: likewise'],
+    [' \n ', 'outlook-2006a', 'only whitespace: likewise'],
   ]
   for (const [value, expected, reason] of cases) t.equal(requestedSchema(value), expected, reason)
 })

@@ -12,7 +12,7 @@
  * answer is not a 200 (MS-OXDISCO §3.1.5), and Thunderbird only reads 2xx answers; a 200 Error would end
  * Outlook's search at a server that has nothing to say. It also tells nothing about whether a mailbox exists.
  */
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { randomInt } from 'node:crypto'
 import { z } from 'zod'
 import type { DomainMatch } from '../../catalog/catalog.ts'
@@ -93,7 +93,12 @@ async function poxRoutes (app: FastifyInstance, options: { publicBaseUrl: string
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: AUTODISCOVER_BODY_LIMIT }, (_request, body, done) => { done(null, body) })
   app.setErrorHandler(sendAutodiscoverError)
-  const ignoreContentType = async (request: FastifyRequest) => { delete request.headers['content-type'] }
+  // Callback style, and cleared rather than deleted: an async hook costs a promise and a microtask per request, and
+  // `delete` turns the headers object into a slower dictionary. Fastify tests `=== undefined`, as for no header.
+  const ignoreContentType = (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    request.headers['content-type'] = undefined
+    done()
+  }
 
   app.post(AUTODISCOVER_XML_PATH, {
     onRequest: ignoreContentType,
