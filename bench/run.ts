@@ -3,11 +3,12 @@
  * a third process. Builds the project, writes a large catalog (10,000 providers, 50,000 domains) to a temporary
  * directory and starts the real server twice (bundled providers and large catalog). Every scenario's answer is
  * probed first, and the bare server answers a fixed body of the same size, status and content type. In each round
- * every scenario's runs (real and bare, each catalog) follow one another in rotating order; a ratio is taken within
- * each round and the median over the rounds reported, since the host's load moves runs seconds apart alike but
- * moves much over minutes. Prints a table and writes JSON to bench/results/.
+ * every scenario's runs follow one another, the real and the bare run of each catalog back to back (which of the two
+ * goes first alternates by round); a ratio is taken within each such pair and the median over the rounds reported,
+ * since the host's load moves runs seconds apart alike but moves much over minutes. Prints a table and writes JSON
+ * to bench/results/.
  *
- * Options: --duration <s> (per run, default 3), --rounds <n> (default 5), --connections <n> (default 50),
+ * Options: --duration <s> (per run, default 2), --rounds <n> (default 8), --connections <n> (default 50),
  * --only <scenario name part>, --skip-large, --env NAME=value (repeatable: a setting for the real server, e.g.
  * --env RATE_LIMIT_MAX=0 to see what rate limiting costs).
  */
@@ -23,8 +24,8 @@ import { P99_TARGET_MS, SCENARIOS, type CatalogKind, type Scenario } from './sce
 
 const { values: args } = parseArgs({
   options: {
-    duration: { type: 'string', default: '3' },
-    rounds: { type: 'string', default: '5' },
+    duration: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '8' },
     connections: { type: 'string', default: '50' },
     only: { type: 'string' },
     'skip-large': { type: 'boolean', default: false },
@@ -132,16 +133,16 @@ async function main (): Promise<void> {
     const bare = await startServer('bare fastify', ['--import', 'tsx', 'bench/bare-server.ts'], { BARE_ROUTES: JSON.stringify(bareRoutes) }, '/')
     servers.push(bare)
 
-    // One group per scenario: its real and bare targets for every catalog, run back to back in each round, so the
-    // ratios compare runs seconds apart rather than minutes apart.
-    const groups = new Map<string, Target[]>()
+    // One group per scenario, of one pair per catalog: the real and the bare target, run back to back in each round,
+    // so each ratio compares two runs seconds apart rather than minutes apart.
+    const groups = new Map<string, Array<[Target, Target]>>()
     available.forEach((a, i) => {
       const requests = a.scenario.requests(a.catalog)
       const group = groups.get(a.scenario.name) ?? []
-      group.push(
+      group.push([
         { key: `${a.scenario.name}|${a.catalog}|real`, server: real[a.catalog]!, scenario: a.scenario, catalog: a.catalog, requests, method: a.scenario.method },
         { key: `${a.scenario.name}|${a.catalog}|bare`, server: bare, scenario: a.scenario, catalog: a.catalog, requests: requests.map((r) => ({ ...r, path: barePath(i) })), method: a.scenario.method },
-      )
+      ])
       groups.set(a.scenario.name, group)
     })
     const targets = [...groups.values()]
@@ -152,18 +153,20 @@ async function main (): Promise<void> {
       const cpu = await cpuSeconds(target.server.pid) - cpuBefore
       return { ...result, cpuMicrosPerRequest: (cpu * 1e6) / Math.max(1, result.total) }
     }
-    process.stdout.write(`warming up ${targets.flat().length} targets…\n`)
-    for (const group of targets) for (const target of group) await runOnce(target, 1)
+    process.stdout.write(`warming up ${targets.flat(2).length} targets…\n`)
+    for (const target of targets.flat(2)) await runOnce(target, 1)
 
     const results = new Map<string, Array<LoadResult & { cpuMicrosPerRequest: number }>>()
     for (let round = 0; round < ROUNDS; round++) {
       process.stdout.write(`round ${round + 1}/${ROUNDS}\n`)
-      // Scenario order and the order within a scenario both rotate, so no target always runs first or after the
-      // same neighbour.
+      // Scenario order and catalog order rotate, and real and bare take turns going first, so no target always runs
+      // first or after the same neighbour.
       for (const group of rotate(targets, round)) {
-        for (const target of rotate(group, round)) {
-          const result = await runOnce(target, DURATION_S)
-          results.set(target.key, [...(results.get(target.key) ?? []), result])
+        for (const [realTarget, bareTarget] of rotate(group, round)) {
+          for (const target of round % 2 === 0 ? [realTarget, bareTarget] : [bareTarget, realTarget]) {
+            const result = await runOnce(target, DURATION_S)
+            results.set(target.key, [...(results.get(target.key) ?? []), result])
+          }
         }
       }
     }
