@@ -1,10 +1,11 @@
 /**
  * Entity tags and conditional GET (RFC 9110 §8.8.3, §13.1.2). Tags are strong hashes of the exact bytes served,
- * computed once when a body is prepared, or of everything a per-request body is made from (`derivedEtag`).
+ * computed once when a body is prepared, or of everything a per-request body is made from (`derivedEtag`) apart from
+ * what the request's URL fixes (see api/prepared.ts).
  */
 import { hash } from 'node:crypto'
 
-/** The one-shot `hash` (Node 20.12+) costs half of `createHash().update().digest()`, on every per-request tag. */
+/** The one-shot `hash` (Node 20.12+) costs half of `createHash().update().digest()`. */
 export function etagOf (body: string | Buffer): string {
   return `"${hash('sha256', body, 'base64url').slice(0, 27)}"`
 }
@@ -21,8 +22,8 @@ export function ifNoneMatchHits (header: string | undefined, etag: string): bool
 }
 
 /**
- * The tag of a body that is a pure function of `parts` (a prepared tag plus the few values a request varies):
- * hashing those bytes instead of the whole body keeps the cost of a per-request body's tag small.
+ * The tag of a body that is a pure function of `parts` (a prepared tag plus the few values that vary between its
+ * uses): hashing those bytes instead of the whole body keeps the cost of a per-request body's tag small.
  */
 export function derivedEtag (...parts: string[]): string {
   return etagOf(parts.join('\0'))

@@ -27,8 +27,16 @@ interface PreparedLookupJson extends PreparedLookup {
   fixedJson: string
   /** Stands for everything a lookup body is made from except the request's own values (see `lookupJson`). */
   tag: string
-  /** Per-address templates by how the domain matched (`exact gmail.com`, `wildcard *.example.org`); null: none works. */
-  templates: Map<string, LookupTemplate | null>
+  /** By how the domain matched (`exact gmail.com`, `wildcard *.example.org`): the patterns come from the file, so few. */
+  matches: Map<string, PerMatch>
+}
+
+interface PerMatch {
+  /** The per-address template; null: none works, and such lookups are serialized whole. */
+  template: LookupTemplate | null
+  /** The links' base the tag was last made for, and that tag (see `lookupJson`). */
+  taggedBase: string | undefined
+  etag: string
 }
 
 const fixedSchema = lookupSchema.pick(FIXED_LOOKUP_MEMBERS)
@@ -46,32 +54,37 @@ function preparedLookup (provider: Provider): PreparedLookupJson {
   if (prepared === undefined) {
     const { fixed, render } = prepareLookup(provider)
     const fixedJson = serializeFixed(fixed)
-    lookups.set(provider, prepared = { fixed, render, fixedJson, tag: etagOf(`${LOOKUP_FORMAT}\0${fixedJson}\0${JSON.stringify(provider)}`), templates: new Map() })
+    lookups.set(provider, prepared = { fixed, render, fixedJson, tag: etagOf(`${LOOKUP_FORMAT}\0${fixedJson}\0${JSON.stringify(provider)}`), matches: new Map() })
   }
   return prepared
 }
 
 /**
- * The lookup for one address: `{…per address…}` and `{…fixed…}` joined into one object. The body is a pure
- * function of the provider, the code, the address, how the domain matched and the links' base URL, so its tag is
- * derived from those instead of hashing the body.
+ * The lookup for one address: `{…per address…}` and `{…fixed…}` joined into one object.
+ *
+ * The ETag is made from what the body is made of except the address: the provider and the code (the provider's
+ * tag), how the domain matched and the links' base URL. The address is part of the URL, and a strong tag only has
+ * to tell apart the versions of one resource (RFC 9110 §8.8.3), so lookups of two addresses of one provider may share
+ * a tag, as the autoconfig documents of two addresses share one. Hashing the address in as well took about a tenth
+ * of the lookup's throughput (paired wrk rounds: 16.9k against 18.9k req/s). The tag is kept for the last base
+ * asked with: with PUBLIC_BASE_URL set, or one Host, that is every request's.
  */
 export function lookupJson (provider: Provider, context: LookupContext, baseUrl: string): PreparedJson {
-  const { render, fixedJson, tag, templates } = preparedLookup(provider)
+  const { render, fixedJson, tag, matches } = preparedLookup(provider)
   const { match } = context
-  // One template per way the domain matched: the patterns come from the provider file, so they are few.
   const key = `${match.matchedBy} ${match.pattern}`
-  let template = templates.get(key)
-  if (template === undefined) {
-    template = LookupTemplate.compile(({ address, links }) => serializePerAddress(render({ address, match, links }))) ?? null
-    templates.set(key, template)
+  let perMatch = matches.get(key)
+  if (perMatch === undefined) {
+    const template = LookupTemplate.compile(({ address, links }) => serializePerAddress(render({ address, match, links }))) ?? null
+    matches.set(key, perMatch = { template, taggedBase: undefined, etag: '' })
   }
-  const perAddress = template === null ? serializePerAddress(render(context)) : template.fill(context)
+  if (perMatch.taggedBase !== baseUrl) {
+    perMatch.etag = derivedEtag(tag, match.matchedBy, match.pattern, baseUrl)
+    perMatch.taggedBase = baseUrl
+  }
+  const perAddress = perMatch.template === null ? serializePerAddress(render(context)) : perMatch.template.fill(context)
   // Both are non-empty objects (`email` and `documentation` are required), so the join is `{a…,b…}`.
-  return {
-    body: `${perAddress.slice(0, -1)},${fixedJson.slice(1)}`,
-    etag: derivedEtag(tag, context.address.address, context.match.matchedBy, context.match.pattern, baseUrl),
-  }
+  return { body: `${perAddress.slice(0, -1)},${fixedJson.slice(1)}`, etag: perMatch.etag }
 }
 
 /** The provider's document, serialized once by `serialize` (the route's response serializer). */

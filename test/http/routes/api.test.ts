@@ -1,4 +1,5 @@
 import t from 'tap'
+import { Catalog } from '../../../src/catalog/catalog.ts'
 import { lookupSchema, domainSchema, providerPageSchema, providerSchema } from '../../../src/http/api/schemas.ts'
 import { encodeCursor } from '../../../src/http/api/provider-index.ts'
 import { problemSchema } from '../../../src/http/responses.ts'
@@ -251,10 +252,29 @@ t.test('conditional GET: If-None-Match gets 304 on every API route', async (t) =
   const alice = await app.inject({ url: '/api/v1/lookup?email=alice@gmail.com' })
   const bob = await app.inject({ url: '/api/v1/lookup?email=bob@gmail.com' })
   const otherHost = await app.inject({ url: '/api/v1/lookup?email=alice@gmail.com', headers: { host: 'other.example' } })
-  t.not(alice.headers.etag, bob.headers.etag, 'another address, another tag')
+  const backToFirstHost = await app.inject({ url: '/api/v1/lookup?email=alice@gmail.com' })
+  // A tag tells apart the versions of one resource, and the address is in the URL (prepared.ts, lookupJson).
+  t.not(alice.body, bob.body)
+  t.equal(alice.headers.etag, bob.headers.etag, 'another address of the same provider: the same tag')
   t.not(alice.headers.etag, otherHost.headers.etag, 'other links, another tag')
+  t.equal(backToFirstHost.headers.etag, alice.headers.etag, 'the links\' base back as before: the tag as before')
+  const googlemail = await app.inject({ url: '/api/v1/lookup?email=alice@googlemail.com' })
+  t.not(googlemail.headers.etag, alice.headers.etag, 'another domain pattern of the provider, another tag')
   const repeated = await app.inject({ url: '/api/v1/lookup?email=alice@gmail.com' })
   t.equal(repeated.headers.etag, alice.headers.etag, 'the same body, the same tag')
+})
+
+t.test('lookup: a changed provider file, another tag', async (t) => {
+  const app = await build(t)
+  const url = '/api/v1/lookup?email=alice@gmail.com'
+  const before = await app.inject({ url })
+  const gmail = app.providers.catalog.providers.get('gmail')!
+  app.providers.replace(new Catalog([{ ...gmail, name: 'Gmail (renamed)' }]))
+  const after = await app.inject({ url })
+  t.equal(after.json().provider.name, 'Gmail (renamed)')
+  t.not(after.headers.etag, before.headers.etag)
+  t.equal((await app.inject({ url, headers: { 'if-none-match': before.headers.etag as string } })).statusCode, 200, 'the old tag gets the new body')
+  t.equal((await app.inject({ url, headers: { 'if-none-match': after.headers.etag as string } })).statusCode, 304)
 })
 
 t.test('CORS: any origin by default, preflight included', async (t) => {
