@@ -66,8 +66,8 @@ function preparedLookup (provider: Provider): PreparedLookupJson {
  * tag), how the domain matched and the links' base URL. The address is part of the URL, and a strong tag only has
  * to tell apart the versions of one resource (RFC 9110 §8.8.3), so lookups of two addresses of one provider may share
  * a tag, as the autoconfig documents of two addresses share one. Hashing the address in as well took about a tenth
- * of the lookup's throughput (paired wrk rounds: 16.9k against 18.9k req/s). The tag is kept for the last base
- * asked with: with PUBLIC_BASE_URL set, or one Host, that is every request's.
+ * of the lookup's throughput (README, "Performance"). The tag is kept for the last base asked with: with
+ * PUBLIC_BASE_URL set, or one Host, that is every request's.
  */
 export function lookupJson (provider: Provider, context: LookupContext, baseUrl: string): PreparedJson {
   const { render, fixedJson, tag, matches } = preparedLookup(provider)
