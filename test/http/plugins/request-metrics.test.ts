@@ -25,6 +25,20 @@ function tallied (): { registry: Registry, record: (...o: Observation) => void }
   return { registry, record: (kind, outcome, seconds) => metrics.record(kind, outcome, seconds) }
 }
 
+/** prom-client's own metrics and RequestMetrics side by side, each observation recorded in both. */
+function sideBySide (): { expected: Registry, actual: Registry, record: (...o: Observation) => void } {
+  const expected = reference()
+  const actual = tallied()
+  return {
+    expected: expected.registry,
+    actual: actual.registry,
+    record: (...o) => {
+      expected.record(...o)
+      actual.record(...o)
+    },
+  }
+}
+
 /** Exposition lines, sorted: Prometheus does not order series within a family, prom-client keeps first-seen order. */
 async function lines (registry: Registry): Promise<string[]> {
   return (await registry.metrics()).split('\n').sort()
@@ -43,40 +57,28 @@ function observations (): Observation[] {
 }
 
 t.test('exposition equals prom-client fed the same observations one by one', async (t) => {
-  const expected = reference()
-  const actual = tallied()
-  t.same(await lines(actual.registry), await lines(expected.registry), 'before any request: the zero series only')
+  const { expected, actual, record } = sideBySide()
+  t.same(await lines(actual), await lines(expected), 'before any request: the zero series only')
 
   const batch = observations()
-  for (const o of batch) {
-    expected.record(...o)
-    actual.record(...o)
-  }
-  const first = await lines(actual.registry)
-  t.same(first, await lines(expected.registry), 'after the first batch')
+  for (const o of batch) record(...o)
+  const first = await lines(actual)
+  t.same(first, await lines(expected), 'after the first batch')
   t.ok(first.includes(`${DURATION_METRIC.name}_bucket{le="+Inf",kind="autoconfig"} ${batch.filter(([kind]) => kind === 'autoconfig').length}`))
   t.notOk(first.some((line) => line.includes('kind="other"') && line.startsWith(DURATION_METRIC.name)), 'a kind never seen has no duration series')
-  t.same(await lines(actual.registry), first, 'a second scrape with nothing new changes nothing')
+  t.same(await lines(actual), first, 'a second scrape with nothing new changes nothing')
 
-  for (const o of batch.slice(0, 17)) {
-    expected.record(...o)
-    actual.record(...o)
-  }
-  expected.record('other', 'error', 0.003)
-  actual.record('other', 'error', 0.003)
-  t.same(await lines(actual.registry), await lines(expected.registry), 'after more, between scrapes')
+  for (const o of batch.slice(0, 17)) record(...o)
+  record('other', 'error', 0.003)
+  t.same(await lines(actual), await lines(expected), 'after more, between scrapes')
 })
 
 t.test('the JSON form prom-client offers is equal too', async (t) => {
-  const expected = reference()
-  const actual = tallied()
-  for (const o of observations()) {
-    expected.record(...o)
-    actual.record(...o)
-  }
+  const { expected, actual, record } = sideBySide()
+  for (const o of observations()) record(...o)
   const byName = async (registry: Registry) => Object.fromEntries((await registry.getMetricsAsJSON()).map((m) => [m.name, m]))
-  const want = await byName(expected.registry)
-  const got = await byName(actual.registry)
+  const want = await byName(expected)
+  const got = await byName(actual)
   // prom-client's JSON also carries `exemplar: null` on buckets, outside its typed contract (value, labels, metricName).
   type Sample = { value: number, labels: Record<string, unknown>, metricName?: string, exemplar?: unknown }
   const keyOf = (v: Sample) => `${v.metricName} ${Object.entries(v.labels).map(([k, l]) => `${k}=${String(l)}`).sort().join(',')}`
@@ -89,17 +91,12 @@ t.test('the JSON form prom-client offers is equal too', async (t) => {
 })
 
 t.test('resetMetrics empties both, and counting goes on from zero', async (t) => {
-  const expected = reference()
-  const actual = tallied()
-  for (const o of observations()) {
-    expected.record(...o)
-    actual.record(...o)
-  }
-  await actual.registry.metrics()
-  expected.registry.resetMetrics()
-  actual.registry.resetMetrics()
-  t.same(await lines(actual.registry), await lines(expected.registry), 'after the reset')
-  expected.record('api', 'served', 0.0002)
-  actual.record('api', 'served', 0.0002)
-  t.same(await lines(actual.registry), await lines(expected.registry), 'one answer after the reset')
+  const { expected, actual, record } = sideBySide()
+  for (const o of observations()) record(...o)
+  await actual.metrics()
+  expected.resetMetrics()
+  actual.resetMetrics()
+  t.same(await lines(actual), await lines(expected), 'after the reset')
+  record('api', 'served', 0.0002)
+  t.same(await lines(actual), await lines(expected), 'one answer after the reset')
 })
