@@ -17,7 +17,7 @@ import { domainSchema, lookupSchema, providerPageSchema, providerSchema } from '
 import { conditionalGet } from '../conditional-get.ts'
 import { jsonResponse, notModifiedResponse, problemResponses } from '../responses.ts'
 import { parsePublicBaseUrl, publicBaseUrl } from '../public-base-url.ts'
-import { AUTOCONFIG_PATHS, NOT_FOUND_CACHE_CONTROL, unknownDomainError } from './autoconfig.ts'
+import { AUTOCONFIG_PATHS, unknownDomain } from './autoconfig.ts'
 import { AUTODISCOVER_XML_PATH } from './autodiscover.ts'
 
 export const API_PREFIX = '/api/v1'
@@ -62,11 +62,6 @@ function requireDomain (value: string, parameter: string): string {
   const domain = normalizeDomain(value)
   if (domain === undefined) throw new AppError('INVALID_DOMAIN', `${parameter} must be a domain such as example.com`, { parameter })
   return domain
-}
-
-function unknownDomain (reply: { header (name: string, value: string): unknown }, domain: string): AppError {
-  reply.header('cache-control', NOT_FOUND_CACHE_CONTROL)
-  return unknownDomainError(domain)
 }
 
 export async function apiRoutes (app: FastifyInstance, options: ApiOptions): Promise<void> {

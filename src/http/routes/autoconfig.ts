@@ -59,11 +59,14 @@ export function unknownDomainError (domain: string): AppError {
   return new AppError('UNKNOWN_DOMAIN', `No provider serves ${domain}`, { domain })
 }
 
+/** `unknownDomainError`, with the answer's cache header set on the way (what every route throws for it). */
+export function unknownDomain (reply: { header (name: string, value: string): unknown }, domain: string): AppError {
+  reply.header('cache-control', NOT_FOUND_CACHE_CONTROL)
+  return unknownDomainError(domain)
+}
+
 function sendDocument (request: FastifyRequest, reply: FastifyReply, domain: string, match: DomainMatch | undefined): void {
-  if (match === undefined) {
-    reply.header('cache-control', NOT_FOUND_CACHE_CONTROL)
-    throw unknownDomainError(domain)
-  }
+  if (match === undefined) throw unknownDomain(reply, domain)
   const doc = preparedAutoconfig(match)
   reply.header('etag', doc.etag).header('cache-control', AUTOCONFIG_CACHE_CONTROL)
   if (ifNoneMatchHits(request.headers['if-none-match'], doc.etag)) reply.code(304).send()
