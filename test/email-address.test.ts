@@ -40,6 +40,16 @@ t.test('normalizeDomain', async (t) => {
   t.equal(normalizeDomain(`${'a'.repeat(64)}.com`), undefined, 'label over 63')
 })
 
+t.test('normalizeDomain remembers answers without changing them, however many domains it is asked', async (t) => {
+  const cases: Array<[string, string | undefined]> = [['Example.COM.', 'example.com'], ['ÉCOLE.fr', 'xn--cole-9oa.fr'], ['com', undefined], ['../x', undefined]]
+  for (let pass = 0; pass < 3; pass++) {
+    for (const [input, expected] of cases) t.equal(normalizeDomain(input), expected, `pass ${pass}: ${input}`)
+    // More distinct domains than it remembers, in between.
+    const wrong = Array.from({ length: 5000 }, (_, i) => i).filter((i) => normalizeDomain(`Host${i}.Example.`) !== `host${i}.example`)
+    t.same(wrong, [], `pass ${pass}: 5,000 more domains`)
+  }
+})
+
 t.test('domainFromHost strips the service label and the port', async (t) => {
   t.equal(domainFromHost('autoconfig.example.com'), 'example.com')
   t.equal(domainFromHost('AutoConfig.Example.com:8443'), 'example.com')

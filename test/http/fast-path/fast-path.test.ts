@@ -17,7 +17,7 @@ import { appPair, ask, comparable, listen, type AppPair, type Ask } from './supp
 const AUTOCONFIG = '/mail/config-v1.1.xml'
 const WELL_KNOWN = '/.well-known/autoconfig/mail/config-v1.1.xml'
 const LOOKUP = '/api/v1/lookup'
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+const OWN_ID = /^[0-9a-f]{12}-\d+$/
 
 /** Asks both apps; asserts the same answer, a request id on each, and whether Fastify saw the request. */
 async function assertSameAnswer (t: Test, pair: AppPair, request: Ask, fastPathAnswers: boolean): Promise<void> {
@@ -28,7 +28,7 @@ async function assertSameAnswer (t: Test, pair: AppPair, request: Ask, fastPathA
   if (given !== undefined && /^[\w.:-]{1,128}$/.test(given)) {
     t.equal(fast.headers['x-request-id'], given, 'the given request id is echoed')
   } else {
-    t.match(fast.headers['x-request-id'], UUID, 'a request id of our own')
+    t.match(fast.headers['x-request-id'], OWN_ID, 'a request id of our own')
   }
   t.same(pair.takeSeenByFastify(), fastPathAnswers ? [] : [request.path], fastPathAnswers ? 'answered by the fast path' : 'answered by Fastify')
 }
@@ -319,7 +319,7 @@ t.test('the fast path serves https too', async (t) => {
 
 /** The raw answer(s) without the lines that differ between any two: the date and generated request ids. */
 function comparableRaw (text: string): string {
-  return text.replace(/^date: .*$/gim, 'date: -').replace(/^x-request-id: [0-9a-f-]{36}$/gim, 'x-request-id: -')
+  return text.replace(/^date: .*$/gim, 'date: -').replace(/^x-request-id: [0-9a-f]{12}-\d+$/gim, 'x-request-id: -')
 }
 
 t.test('raw requests a client library would not send get the same answers from both paths', async (t) => {

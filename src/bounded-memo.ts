@@ -1,0 +1,29 @@
+/**
+ * Remembers a pure function's answers for at most `capacity` inputs. When full it starts afresh rather than
+ * tracking which input is oldest: a flood of distinct inputs (a scanner's random domains) then costs one miss each
+ * and bounded memory, and the inputs that keep coming back (the popular mail domains) are back after one miss.
+ */
+export class BoundedMemo<T> {
+  readonly #answers = new Map<string, T>()
+  readonly #capacity: number
+  readonly #compute: (input: string) => T
+
+  constructor (capacity: number, compute: (input: string) => T) {
+    if (!(capacity >= 1)) throw new RangeError(`capacity must be at least 1, not ${capacity}`)
+    this.#capacity = capacity
+    this.#compute = compute
+  }
+
+  get (input: string): T {
+    if (this.#answers.has(input)) return this.#answers.get(input)!
+    const answer = this.#compute(input)
+    if (this.#answers.size >= this.#capacity) this.#answers.clear()
+    this.#answers.set(input, answer)
+    return answer
+  }
+
+  /** Inputs remembered now. */
+  get size (): number {
+    return this.#answers.size
+  }
+}
