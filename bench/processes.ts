@@ -3,9 +3,10 @@
  * read from stdout, their memory read from /proc, and a load generator in a process of its own so it never shares
  * an event loop with the server it measures.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process'
+import { execFile, fork, spawn, type ChildProcess } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { createServer, type AddressInfo } from 'node:net'
+import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import type { LoadRequest, LoadResult } from './load.ts'
 
@@ -89,9 +90,36 @@ export async function cpuSeconds (pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND
 }
 
+/**
+ * Which CPUs the measured servers and the load generator run on. On a shared host the CPUs of one machine differ in
+ * speed (on the 2-vCPU machine of the README's figures, the same server pinned to one ran 11 % slower than pinned to
+ * the other, in paired rounds), and the scheduler keeps a busy process on one CPU; so two servers left to the
+ * scheduler may be compared on different CPUs, and a whole run is skewed by where they landed. The servers compared
+ * therefore share one CPU and the load generator gets the others, as in a comparison with wrk on one core each.
+ * Undefined on a single CPU.
+ */
+export function cpuPlan (cpus = availableParallelism()): { servers: string, load: string } | undefined {
+  return cpus < 2 ? undefined : { servers: '0', load: cpus === 2 ? '1' : `1-${cpus - 1}` }
+}
+
+/**
+ * Pins every thread of a running process to `cpus` (a taskset list such as `0` or `1-3`); false where that cannot
+ * be done (no `taskset`, not Linux), and then nothing is pinned. Servers are pinned once they are ready, so their
+ * start-up (which loads a large catalog on a worker per core) still has every core.
+ */
+export function pinToCpus (pid: number, cpus: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile('taskset', ['--all-tasks', '--cpu-list', '--pid', cpus, String(pid)], (error) => resolve(error === null))
+  })
+}
+
 /** A load-generator process that runs autocannon on request and answers with its figures. */
 export class LoadGenerator {
   readonly #child = fork(fileURLToPath(new URL('./load.ts', import.meta.url)), [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+
+  get pid (): number {
+    return this.#child.pid!
+  }
 
   run (request: LoadRequest): Promise<LoadResult> {
     return new Promise((resolve, reject) => {

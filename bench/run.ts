@@ -6,8 +6,9 @@
  * requests (query strings and headers included) on paths of its own. In each round every scenario's runs follow one
  * another, the real and the bare run of each catalog back to back (which of the two goes first alternates by
  * round); a ratio is taken within each such pair and the median over the rounds reported,
- * since the host's load moves runs seconds apart alike but moves much over minutes. Prints a table and writes JSON
- * to bench/results/.
+ * since the host's load moves runs seconds apart alike but moves much over minutes. Once started, the servers share
+ * one CPU and the load generator has the others (processes.ts, cpuPlan). Prints a table and writes JSON to
+ * bench/results/.
  *
  * Options: --duration <s> (per run, default 2), --rounds <n> (default 8), --connections <n> (default 50),
  * --only <scenario name part>, --skip-large, --env NAME=value (repeatable: a setting for the real server, e.g.
@@ -20,7 +21,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { writeLargeCatalog } from './large-catalog.ts'
 import type { LoadResult } from './load.ts'
-import { cpuSeconds, LoadGenerator, ROOT, rssBytes, startServer, type RunningServer } from './processes.ts'
+import { cpuPlan, cpuSeconds, LoadGenerator, pinToCpus, ROOT, rssBytes, startServer, type RunningServer } from './processes.ts'
 import { P99_TARGET_MS, SCENARIOS, type CatalogKind, type Scenario } from './scenarios.ts'
 
 const { values: args } = parseArgs({
@@ -140,6 +141,12 @@ async function main (): Promise<void> {
     const bare = await startServer('bare fastify', ['--import', 'tsx', 'bench/bare-server.ts'], { BARE_ROUTES: JSON.stringify(bareRoutes) }, '/')
     servers.push(bare)
 
+    // Every measured server on one CPU and the load generator on the others (see cpuPlan), now that start-up is over.
+    const plan = cpuPlan()
+    const pinned = plan !== undefined &&
+      (await Promise.all([...servers.map((server) => pinToCpus(server.pid, plan.servers)), pinToCpus(load.pid, plan.load)])).every(Boolean)
+    const placement = pinned ? `servers on CPU ${plan.servers}, load generator on CPU ${plan.load}` : 'processes not pinned to CPUs'
+
     // One group per scenario, of one pair per catalog: the real and the bare target, run back to back in each round,
     // so each ratio compares two runs seconds apart rather than minutes apart.
     const groups = new Map<string, Array<[Target, Target]>>()
@@ -226,7 +233,7 @@ async function main (): Promise<void> {
 
     // The table.
     const lines = [
-      `connections ${CONNECTIONS}, ${ROUNDS} rounds × ${DURATION_S} s; req/s, latencies and CPU are medians over the rounds, ratios the median of each round's ratio (lowest–highest round in brackets); ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${mb(totalmem())} MB, node ${process.version}${args.env.length > 0 ? `; real server with ${args.env.join(' ')}` : ''}`,
+      `connections ${CONNECTIONS}, ${ROUNDS} rounds × ${DURATION_S} s; req/s, latencies and CPU are medians over the rounds, ratios the median of each round's ratio (lowest–highest round in brackets); ${cpus().length} cores (${cpus()[0]?.model ?? '?'}; ${placement}), ${mb(totalmem())} MB, node ${process.version}${args.env.length > 0 ? `; real server with ${args.env.join(' ')}` : ''}`,
       '',
       '| scenario | catalog | body B | real req/s | bare req/s | ratio (rounds) | target | real p50 ms | real p99 ms | bare p99 ms | CPU µs/req real / bare (ratio) | |',
       '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
@@ -246,7 +253,7 @@ async function main (): Promise<void> {
     await writeFile(file, JSON.stringify({
       date: new Date().toISOString(),
       machine: { cores: cpus().length, cpu: cpus()[0]?.model, memoryBytes: totalmem(), node: process.version, loadAverage: loadavg() },
-      settings: { connections: CONNECTIONS, rounds: ROUNDS, durationSeconds: DURATION_S, realServerEnv: REAL_SERVER_ENV },
+      settings: { connections: CONNECTIONS, rounds: ROUNDS, durationSeconds: DURATION_S, realServerEnv: REAL_SERVER_ENV, placement },
       startup,
       rssAfterLoad: rssAfter,
       rows,
