@@ -3,6 +3,8 @@
  * request. The document keeps its placeholders (the client fills them in), so only a wildcard match, which lists
  * the asked-for domain, differs between requests; those are cached per domain up to a bound.
  * Entries hang off the provider object, so a reloaded catalog starts afresh and the old entries are collected.
+ * The match objects a catalog remembers (at most 4,096 per catalog) also hold their document, which can keep a
+ * wildcard domain's document past its provider's bound while the catalog remembers that domain.
  */
 import type { DomainMatch } from '../catalog/catalog.ts'
 import type { Provider } from '../model/provider.ts'
@@ -26,7 +28,21 @@ function prepare (provider: Provider, domain?: string): PreparedDocument {
   return { body, etag: etagOf(body) }
 }
 
+/**
+ * By match: the catalog hands out one match object per remembered domain (catalog.ts, `match`), so a request for a
+ * popular domain finds its document in this small table instead of the tables over every provider. Entries go with
+ * their match objects. With 10,000 providers this gained 16 % of the autoconfig GET (paired rounds, with the
+ * catalog's own memo), the tables over every provider being too large to stay in the CPU's caches.
+ */
+const documentsByMatch = new WeakMap<DomainMatch, PreparedDocument>()
+
 export function preparedAutoconfig (match: DomainMatch): PreparedDocument {
+  let doc = documentsByMatch.get(match)
+  if (doc === undefined) documentsByMatch.set(match, doc = preparedForProvider(match))
+  return doc
+}
+
+function preparedForProvider (match: DomainMatch): PreparedDocument {
   const { provider } = match
   if (match.matchedBy === 'exact') {
     let doc = exactDocuments.get(provider)

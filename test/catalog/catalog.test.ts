@@ -20,3 +20,23 @@ t.test('exact domains win over wildcards; wildcards match any depth below their 
   t.equal(catalog.providers.size, 3)
   t.equal(catalog.domainCount, 4)
 })
+
+t.test('a domain asked again gets the same match object, and answers stay right past what is remembered', async (t) => {
+  const loaded = buildCatalog([source('a.yaml', ['example.com', '"*.example.com"'])])
+  if (!loaded.ok) throw new Error('fixture must load')
+  const { catalog } = loaded
+  const first = catalog.match('example.com')
+  t.equal(catalog.match('example.com'), first, 'the same object')
+  t.equal(catalog.match('x.example.com'), catalog.match('x.example.com'))
+  // More domains than a catalog remembers (4,096), known and unknown, then the first ones again.
+  const wrong: string[] = []
+  for (let i = 0; i < 10_000; i++) {
+    const known = catalog.match(`h${i}.example.com`)
+    if (known?.matchedBy !== 'wildcard' || known.domain !== `h${i}.example.com`) wrong.push(`h${i}.example.com`)
+    if (catalog.match(`h${i}.example.org`) !== undefined) wrong.push(`h${i}.example.org`)
+  }
+  t.same(wrong, [])
+  t.match(catalog.match('example.com'), { provider: { id: 'a' }, matchedBy: 'exact', pattern: 'example.com', domain: 'example.com' })
+  t.match(catalog.match('x.example.com'), { provider: { id: 'a' }, matchedBy: 'wildcard', pattern: '*.example.com', domain: 'x.example.com' })
+  t.equal(catalog.match('example.org'), undefined)
+})

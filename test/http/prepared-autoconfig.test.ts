@@ -32,3 +32,17 @@ t.test('warming stops once its catalog is no longer current', async (t) => {
   await warming
   t.notOk(list.some(isAutoconfigWarm), 'nothing rendered for a replaced catalog')
 })
+
+t.test('a match the catalog hands out again finds its document at once; another match object gets the same document', async (t) => {
+  const [provider] = await providers(1)
+  const exact = { provider: provider!, domain: 'gmail.com', matchedBy: 'exact', pattern: 'gmail.com' } as const
+  const doc = preparedAutoconfig(exact)
+  t.equal(preparedAutoconfig(exact), doc, 'the same match: the same document')
+  t.equal(preparedAutoconfig({ ...exact }), doc, 'another match of the provider: its one exact document')
+  const wildcard = { provider: provider!, domain: 'x.example.org', matchedBy: 'wildcard', pattern: '*.example.org' } as const
+  const listed = preparedAutoconfig(wildcard)
+  t.equal(preparedAutoconfig(wildcard), listed)
+  t.not(listed, doc, 'a wildcard match has a document of its own')
+  t.match(listed.body.toString(), /<domain>x\.example\.org<\/domain>/)
+  t.same(preparedAutoconfig({ ...wildcard }), listed, 'another object for that domain: the same bytes and tag')
+})
