@@ -7,6 +7,7 @@
  * per request; the two JSON objects are then joined into one.
  */
 import type { FastifyReply } from 'fastify'
+import type { DomainMatch } from '../../catalog/catalog.ts'
 import type { Provider } from '../../model/provider.ts'
 import { FIXED_LOOKUP_MEMBERS, prepareLookup, type LookupContext, type PreparedLookup } from '../../render/api.ts'
 import { derivedEtag, etagOf } from '../etag.ts'
@@ -25,6 +26,8 @@ export interface PreparedJson {
 interface PreparedLookupJson extends PreparedLookup {
   /** `fixed`, serialized. */
   fixedJson: string
+  /** `fixedJson` without its opening brace: what follows the per-address members in a body. */
+  fixedMembers: string
   /** Stands for everything a lookup body is made from except the request's own values (see `lookupJson`). */
   tag: string
   /** By how the domain matched (`exact gmail.com`, `wildcard *.example.org`): the patterns come from the file, so few. */
@@ -54,7 +57,7 @@ function preparedLookup (provider: Provider): PreparedLookupJson {
   if (prepared === undefined) {
     const { fixed, render } = prepareLookup(provider)
     const fixedJson = serializeFixed(fixed)
-    lookups.set(provider, prepared = { fixed, render, fixedJson, tag: etagOf(`${LOOKUP_FORMAT}\0${fixedJson}\0${JSON.stringify(provider)}`), matches: new Map() })
+    lookups.set(provider, prepared = { fixed, render, fixedJson, fixedMembers: fixedJson.slice(1), tag: etagOf(`${LOOKUP_FORMAT}\0${fixedJson}\0${JSON.stringify(provider)}`), matches: new Map() })
   }
   return prepared
 }
@@ -69,22 +72,38 @@ function preparedLookup (provider: Provider): PreparedLookupJson {
  * of the lookup's throughput (README, "Performance"). The tag is kept for the last base asked with: with
  * PUBLIC_BASE_URL set, or one Host, that is every request's.
  */
-export function lookupJson (provider: Provider, context: LookupContext, baseUrl: string): PreparedJson {
-  const { render, fixedJson, tag, matches } = preparedLookup(provider)
-  const { match } = context
-  const key = `${match.matchedBy} ${match.pattern}`
-  let perMatch = matches.get(key)
-  if (perMatch === undefined) {
-    const template = LookupTemplate.compile(({ address, links }) => serializePerAddress(render({ address, match, links }))) ?? null
-    matches.set(key, perMatch = { template, taggedBase: undefined, etag: '' })
+/**
+ * By match object, for the domains the catalog remembers (it hands out the same match again, catalog.ts): one
+ * small table instead of the per-provider table and then the provider's own, which with 10,000 providers are too
+ * large to stay in the CPU's caches. Entries go with their match objects.
+ */
+const byMatch = new WeakMap<DomainMatch, { prepared: PreparedLookupJson, perMatch: PerMatch }>()
+
+function preparedForMatch (match: DomainMatch): { prepared: PreparedLookupJson, perMatch: PerMatch } {
+  let found = byMatch.get(match)
+  if (found === undefined) {
+    const prepared = preparedLookup(match.provider)
+    const key = `${match.matchedBy} ${match.pattern}`
+    let perMatch = prepared.matches.get(key)
+    if (perMatch === undefined) {
+      const template = LookupTemplate.compile(({ address, links }) => serializePerAddress(prepared.render({ address, match, links }))) ?? null
+      prepared.matches.set(key, perMatch = { template, taggedBase: undefined, etag: '' })
+    }
+    byMatch.set(match, found = { prepared, perMatch })
   }
+  return found
+}
+
+export function lookupJson (context: LookupContext & { match: DomainMatch }, baseUrl: string): PreparedJson {
+  const { match } = context
+  const { prepared: { render, fixedMembers, tag }, perMatch } = preparedForMatch(match)
   if (perMatch.taggedBase !== baseUrl) {
     perMatch.etag = derivedEtag(tag, match.matchedBy, match.pattern, baseUrl)
     perMatch.taggedBase = baseUrl
   }
   const perAddress = perMatch.template === null ? serializePerAddress(render(context)) : perMatch.template.fill(context)
   // Both are non-empty objects (`email` and `documentation` are required), so the join is `{a…,b…}`.
-  return { body: `${perAddress.slice(0, -1)},${fixedJson.slice(1)}`, etag: perMatch.etag }
+  return { body: `${perAddress.slice(0, -1)},${fixedMembers}`, etag: perMatch.etag }
 }
 
 /** The provider's document, serialized once by `serialize` (the route's response serializer). */

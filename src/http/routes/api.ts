@@ -99,7 +99,7 @@ export async function apiRoutes (app: FastifyInstance, options: ApiOptions): Pro
     const match = await app.providers.lookup(address.domain)
     if (match === undefined) throw unknownDomain(reply, address.domain)
     const base = publicBaseUrl(configuredBaseUrl, request)
-    const { body, etag } = lookupJson(match.provider, { address, match, links: lookupLinks(base, address) }, base)
+    const { body, etag } = lookupJson({ address, match, links: lookupLinks(base, address) }, base)
     return sendJson(reply as unknown as FastifyReply, body, API_CACHE_CONTROL, etag)
   })
 

@@ -56,9 +56,9 @@ t.test('every provider\'s template fills in to exactly what the serializer write
 t.test('a lookup body holds the whole lookup, as the serializer writes it', async (t) => {
   const providers = await allProviders()
   fc.assert(fc.property(fc.constantFrom(...providers), address, base, (provider, address, base) => {
-    const match = { matchedBy: 'exact' as const, pattern: provider.domains[0]! }
+    const match = { provider, domain: provider.domains[0]!, matchedBy: 'exact' as const, pattern: provider.domains[0]! }
     const context = { address, match, links: lookupLinks(base, address) }
-    const { body } = lookupJson(provider, context, base)
+    const { body } = lookupJson(context, base)
     const parsed = JSON.parse(body)
     if (!isDeepStrictEqual(parsed, JSON.parse(serializeLookup(apiLookup(provider, context))))) throw new Error(`${provider.id} ${address.address}`)
     if (parsed.email !== address.address || parsed.domain !== address.domain || parsed.links.autoconfig !== context.links.autoconfig) throw new Error('fields')
@@ -70,11 +70,11 @@ t.test('a provider value that looks like a slot gets no template, and its lookup
   const [gmail] = (await allProviders()).filter((p) => p.id === 'gmail')
   const odd: Provider = { ...gmail!, name: 'Odd \u0001L name', id: 'odd' }
   const { render } = prepareLookup(odd)
-  const match = { matchedBy: 'exact' as const, pattern: 'gmail.com' }
+  const match = { provider: odd, domain: 'gmail.com', matchedBy: 'exact' as const, pattern: 'gmail.com' }
   t.equal(LookupTemplate.compile(({ address, links }) => serializePerAddress(render({ address, match, links }))), undefined, 'no template')
   const addr = parseEmailAddress('alice@gmail.com')!
   const context = { address: addr, match, links: lookupLinks('http://localhost', addr) }
-  const { body } = lookupJson(odd, context, 'http://localhost')
+  const { body } = lookupJson(context, 'http://localhost')
   t.same(JSON.parse(body), JSON.parse(serializeLookup(apiLookup(odd, context))))
   t.equal(JSON.parse(body).provider.name, 'Odd \u0001L name')
 })
