@@ -5,10 +5,9 @@
  * probed first, and the bare server answers a fixed body of the same size, status and content type, asked the same
  * requests (query strings and headers included) on paths of its own. In each round every scenario's runs follow one
  * another, the real and the bare run of each catalog back to back (which of the two goes first alternates by
- * round); a ratio is taken within each such pair and the median over the rounds reported,
- * since the host's load moves runs seconds apart alike but moves much over minutes. Once started, the servers share
- * one CPU and the load generator has the others (processes.ts, cpuPlan). Prints a table and writes JSON to
- * bench/results/.
+ * round); a ratio is taken within each such pair and the median over the rounds reported, since the host's load
+ * moves runs seconds apart alike but moves much over minutes. Once started, the servers share one CPU and the load
+ * generator has the others (processes.ts, cpuPlan). Prints a table and writes JSON to bench/results/.
  *
  * Options: --duration <s> (per run, default 2), --rounds <n> (default 8), --connections <n> (default 50),
  * --only <scenario name part>, --skip-large, --env NAME=value (repeatable: a setting for the real server, e.g.

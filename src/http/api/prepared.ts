@@ -1,6 +1,7 @@
 /**
- * Per-provider work the API does once, not per request. Entries hang off the provider object, so a reloaded
- * catalog starts afresh and the old entries are collected.
+ * Per-provider work the API does once, not per request. Entries hang off the provider object (and, for the
+ * domains a catalog remembers, off its match objects), so a reloaded catalog starts afresh and the old entries are
+ * collected.
  *
  * A lookup is serialized in two halves, each through its part of `lookupSchema`: the members that are the same
  * for every address (documentation, enable instructions, OAuth2: most of the bytes) once per provider, the rest
@@ -24,9 +25,7 @@ export interface PreparedJson {
 }
 
 interface PreparedLookupJson extends PreparedLookup {
-  /** `fixed`, serialized. */
-  fixedJson: string
-  /** `fixedJson` without its opening brace: what follows the per-address members in a body. */
+  /** `fixed`, serialized, without its opening brace: what follows the per-address members in a body. */
   fixedMembers: string
   /** Stands for everything a lookup body is made from except the request's own values (see `lookupJson`). */
   tag: string
@@ -57,21 +56,11 @@ function preparedLookup (provider: Provider): PreparedLookupJson {
   if (prepared === undefined) {
     const { fixed, render } = prepareLookup(provider)
     const fixedJson = serializeFixed(fixed)
-    lookups.set(provider, prepared = { fixed, render, fixedJson, fixedMembers: fixedJson.slice(1), tag: etagOf(`${LOOKUP_FORMAT}\0${fixedJson}\0${JSON.stringify(provider)}`), matches: new Map() })
+    lookups.set(provider, prepared = { fixed, render, fixedMembers: fixedJson.slice(1), tag: etagOf(`${LOOKUP_FORMAT}\0${fixedJson}\0${JSON.stringify(provider)}`), matches: new Map() })
   }
   return prepared
 }
 
-/**
- * The lookup for one address: `{…per address…}` and `{…fixed…}` joined into one object.
- *
- * The ETag is made from what the body is made of except the address: the provider and the code (the provider's
- * tag), how the domain matched and the links' base URL. The address is part of the URL, and a strong tag only has
- * to tell apart the versions of one resource (RFC 9110 §8.8.3), so lookups of two addresses of one provider may share
- * a tag, as the autoconfig documents of two addresses share one. Hashing the address in as well took about a tenth
- * of the lookup's throughput (README, "Performance"). The tag is kept for the last base asked with: with
- * PUBLIC_BASE_URL set, or one Host, that is every request's.
- */
 /**
  * By match object, for the domains the catalog remembers (it hands out the same match again, catalog.ts): one
  * small table instead of the per-provider table and then the provider's own, which with 10,000 providers are too
@@ -94,6 +83,16 @@ function preparedForMatch (match: DomainMatch): { prepared: PreparedLookupJson, 
   return found
 }
 
+/**
+ * The lookup for one address: `{…per address…}` and `{…fixed…}` joined into one object.
+ *
+ * The ETag is made from what the body is made of except the address: the provider and the code (the provider's
+ * tag), how the domain matched and the links' base URL. The address is part of the URL, and a strong tag only has
+ * to tell apart the versions of one resource (RFC 9110 §8.8.3), so lookups of two addresses of one provider may share
+ * a tag, as the autoconfig documents of two addresses share one. Hashing the address in as well took about a tenth
+ * of the lookup's throughput (README, "Performance"). The tag is kept for the last base asked with: with
+ * PUBLIC_BASE_URL set, or one Host, that is every request's.
+ */
 export function lookupJson (context: LookupContext & { match: DomainMatch }, baseUrl: string): PreparedJson {
   const { match } = context
   const { prepared: { render, fixedMembers, tag }, perMatch } = preparedForMatch(match)
