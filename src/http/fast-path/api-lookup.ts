@@ -12,6 +12,7 @@ import { baseUrlOf } from '../public-base-url.ts'
 import { ANY_ORIGIN_CORS_HEADERS, API_CACHE_CONTROL, lookupLinks } from '../routes/api.ts'
 import type { ClientView } from './client.ts'
 import type { DirectRoute } from './fast-path.ts'
+import { queryValue } from './query-value.ts'
 import { unknownDomainAnswer } from './unknown-domain.ts'
 
 const CORS_HEADER_PAIRS: readonly string[] = Object.entries(ANY_ORIGIN_CORS_HEADERS).flat()
@@ -19,7 +20,7 @@ const CORS_HEADER_PAIRS: readonly string[] = Object.entries(ANY_ORIGIN_CORS_HEAD
 /** `publicBaseUrl`: the configured base URL, already validated (parsePublicBaseUrl); undefined to use the request's. */
 export function apiLookupDirectRoute (lookup: ProviderLookup, client: ClientView, publicBaseUrl: string | undefined): DirectRoute {
   return (req, query) => {
-    const { email } = query
+    const email = queryValue(query, 'email')
     if (typeof email !== 'string') return undefined
     const address = parseEmailAddress(email)
     if (address === undefined) return undefined

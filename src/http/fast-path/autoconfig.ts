@@ -10,11 +10,12 @@ import { preparedAutoconfig } from '../prepared-autoconfig.ts'
 import { askedDomain, AUTOCONFIG_CACHE_CONTROL, XML_CONTENT_TYPE } from '../routes/autoconfig.ts'
 import type { ClientView } from './client.ts'
 import type { DirectRoute } from './fast-path.ts'
+import { queryValue } from './query-value.ts'
 import { unknownDomainAnswer } from './unknown-domain.ts'
 
 export function autoconfigDirectRoute (lookup: ProviderLookup, client: ClientView): DirectRoute {
   return (req, query) => {
-    const { emailaddress } = query
+    const emailaddress = queryValue(query, 'emailaddress')
     // Given twice it is an array, which the route's query schema refuses.
     if (emailaddress !== undefined && typeof emailaddress !== 'string') return undefined
     const asked = askedDomain(emailaddress, client.host(req))

@@ -14,7 +14,6 @@
  * asks both paths the same requests and compares the answers.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { parse as parseQuery } from 'fast-querystring'
 import { outcomeOf, type ServiceMetrics } from '../plugins/metrics.ts'
 import type { RouteKind } from '../plugins/request-metrics.ts'
 import type { RateLimitCounter } from '../plugins/rate-limit.ts'
@@ -34,11 +33,12 @@ export interface DirectAnswer {
 }
 
 /**
- * Answers a request on one exact path from its parsed query (fast-querystring, as Fastify's router parses it), or
- * returns undefined to leave it to Fastify. Must not throw for anything a client sends (a throw is logged as an
- * error, and the request falls through).
+ * Answers a request on one exact path from its query string (what follows `?`, `""` without one; read parameters
+ * with `queryValue`, which gives them as Fastify's router parses them), or returns undefined to leave it to
+ * Fastify. Must not throw for anything a client sends (a throw is logged as an error, and the request falls
+ * through).
  */
-export type DirectRoute = (req: IncomingMessage, query: Record<string, unknown>) => DirectAnswer | undefined
+export type DirectRoute = (req: IncomingMessage, query: string) => DirectAnswer | undefined
 
 export interface FastPathOptions {
   /** By exact path (what precedes `?`): the canonical spelling only; other spellings reach Fastify's router. */
@@ -63,11 +63,10 @@ export interface RequestLog {
 export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean
 
 const SECURITY_HEADER_PAIRS: readonly string[] = Object.entries(ANSWER_HEADERS).flat()
-const NO_QUERY: Record<string, unknown> = Object.freeze({})
 
 function answerFor (route: DirectRoute, req: IncomingMessage, url: string, queryStart: number, log: RequestLog | undefined): DirectAnswer | undefined {
   try {
-    return route(req, queryStart === -1 ? NO_QUERY : parseQuery(url.slice(queryStart + 1)))
+    return route(req, queryStart === -1 ? '' : url.slice(queryStart + 1))
   } catch (err) {
     // A direct route must not throw for anything a client sends, so this is a bug. Fastify still answers the
     // request, correctly but slower; the log line is what makes the bug visible. The query is left out: it holds
