@@ -6,8 +6,9 @@
  * requests (query strings and headers included) on paths of its own. In each round every scenario's runs follow one
  * another, the real and the bare run of each catalog back to back (which of the two goes first alternates by
  * round); a ratio is taken within each such pair and the median over the rounds reported, since the host's load
- * moves runs seconds apart alike but moves much over minutes. Once started, the servers share one CPU and the load
- * generator has the others (processes.ts, cpuPlan). Prints a table and writes JSON to bench/results/.
+ * moves runs seconds apart alike but moves much over minutes. Every round has new server processes (warmed up
+ * before its runs), so the medians span as many processes as rounds; once started, the servers share one CPU and the
+ * load generator has the others (processes.ts, cpuPlan). Prints a table and writes JSON to bench/results/.
  *
  * Options: --duration <s> (per run, default 2), --rounds <n> (default 8), --connections <n> (default 50),
  * --only <scenario name part>, --skip-large, --env NAME=value (repeatable: a setting for the real server, e.g.
@@ -34,6 +35,8 @@ const { values: args } = parseArgs({
   },
 })
 const DURATION_S = Number(args.duration)
+/** Load on every target before a round's runs, for new processes to compile their hot paths. */
+const WARM_UP_S = 1
 const ROUNDS = Number(args.rounds)
 const CONNECTIONS = Number(args.connections)
 
@@ -68,7 +71,12 @@ async function probe (server: RunningServer, scenario: Scenario, catalog: Catalo
   return { status: res.status, contentType: res.headers.get('content-type') ?? 'text/plain', bytes: body.length }
 }
 
-interface Target { key: string, server: RunningServer, scenario: Scenario, catalog: CatalogKind, requests: ReturnType<Scenario['requests']>, method: Scenario['method'] }
+/** Which server a target asks: a real server on a catalog, or the bare one. Each round has processes of its own. */
+type ServerSlot = CatalogKind | 'bare'
+
+interface Target { key: string, slot: ServerSlot, scenario: Scenario, catalog: CatalogKind, requests: ReturnType<Scenario['requests']>, method: Scenario['method'] }
+
+interface Startup { ms: number, cpuMs: number, rssBytes: number }
 
 function median (values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
@@ -99,32 +107,32 @@ async function main (): Promise<void> {
   const catalogs: CatalogKind[] = args['skip-large'] ? ['bundled'] : ['bundled', 'large']
 
   const tmp = await mkdtemp(join(tmpdir(), 'mail-autoconfig-bench-'))
-  const servers: RunningServer[] = []
+  let servers: Partial<Record<ServerSlot, RunningServer>> = {}
   const load = new LoadGenerator()
   try {
-    const real: Partial<Record<CatalogKind, RunningServer>> = {}
-    const startup: Partial<Record<CatalogKind, { ms: number, cpuMs: number, rssBytes: number }>> = {}
-    for (const catalog of catalogs) {
-      const env: Record<string, string> = { ...REAL_SERVER_ENV }
-      if (catalog === 'large') {
-        const dir = join(tmp, 'providers')
-        process.stdout.write('writing the large catalog…\n')
-        await writeLargeCatalog(dir)
-        env.PROVIDERS_DIR = dir
-      }
-      const server = await startServer(`real (${catalog})`, ['dist/server.js'], env)
-      servers.push(server)
-      real[catalog] = server
-      // CPU time to readiness alongside wall time: the former does not grow when others use the machine.
-      startup[catalog] = { ms: server.startupMs, cpuMs: (await cpuSeconds(server.pid)) * 1000, rssBytes: await rssBytes(server.pid) }
+    const largeDir = join(tmp, 'providers')
+    if (catalogs.includes('large')) {
+      process.stdout.write('writing the large catalog…\n')
+      await writeLargeCatalog(largeDir)
     }
+    // Every round starts each server afresh (see startRound), so start-up is measured once per round.
+    const startups: Partial<Record<CatalogKind, Startup[]>> = {}
+    const startReal = async (catalog: CatalogKind): Promise<RunningServer> => {
+      const env: Record<string, string> = { ...REAL_SERVER_ENV, ...(catalog === 'large' ? { PROVIDERS_DIR: largeDir } : {}) }
+      const server = await startServer(`real (${catalog})`, ['dist/server.js'], env)
+      // CPU time to readiness alongside wall time: the former does not grow when others use the machine.
+      const measured = { ms: server.startupMs, cpuMs: (await cpuSeconds(server.pid)) * 1000, rssBytes: await rssBytes(server.pid) }
+      startups[catalog] = [...(startups[catalog] ?? []), measured]
+      return server
+    }
+    for (const catalog of catalogs) servers[catalog] = await startReal(catalog)
 
     // Probe every scenario; the bare server mirrors each answer's size, status and content type.
     const available: Array<{ scenario: Scenario, catalog: CatalogKind, probe: Probe }> = []
     const skipped: Array<{ scenario: string, catalog: CatalogKind, reason: string }> = []
     for (const scenario of scenarios) {
       for (const catalog of catalogs) {
-        const p = await probe(real[catalog]!, scenario, catalog)
+        const p = await probe(servers[catalog]!, scenario, catalog)
         if (p.status === scenario.expectedStatus) available.push({ scenario, catalog, probe: p })
         else skipped.push({ scenario: scenario.name, catalog, reason: `answers ${p.status}, expected ${scenario.expectedStatus}` })
       }
@@ -137,13 +145,14 @@ async function main (): Promise<void> {
       return barePath(i) + (queryStart === -1 ? '' : path.slice(queryStart))
     }
     const bareRoutes = available.map((a, i) => ({ method: a.scenario.method, path: barePath(i), status: a.probe.status, contentType: a.probe.contentType, bytes: a.probe.bytes }))
-    const bare = await startServer('bare fastify', ['--import', 'tsx', 'bench/bare-server.ts'], { BARE_ROUTES: JSON.stringify(bareRoutes) }, '/')
-    servers.push(bare)
+    const startBare = () => startServer('bare fastify', ['--import', 'tsx', 'bench/bare-server.ts'], { BARE_ROUTES: JSON.stringify(bareRoutes) }, '/')
+    servers.bare = await startBare()
 
-    // Every measured server on one CPU and the load generator on the others (see cpuPlan), now that start-up is over.
+    // Every measured server on one CPU and the load generator on the others (see cpuPlan), once start-up is over.
     const plan = cpuPlan()
-    const pinned = plan !== undefined &&
-      (await Promise.all([...servers.map((server) => pinToCpus(server.pid, plan.servers)), pinToCpus(load.pid, plan.load)])).every(Boolean)
+    const pinAll = async (): Promise<boolean> => plan !== undefined &&
+      (await Promise.all(Object.values(servers).map((server) => pinToCpus(server.pid, plan.servers)))).every(Boolean)
+    const pinned = plan !== undefined && await pinToCpus(load.pid, plan.load) && await pinAll()
     const placement = pinned ? `servers on CPU ${plan.servers}, load generator on CPU ${plan.load}` : 'processes not pinned to CPUs'
 
     // One group per scenario, of one pair per catalog: the real and the bare target, run back to back in each round,
@@ -153,25 +162,49 @@ async function main (): Promise<void> {
       const requests = a.scenario.requests(a.catalog)
       const group = groups.get(a.scenario.name) ?? []
       group.push([
-        { key: `${a.scenario.name}|${a.catalog}|real`, server: real[a.catalog]!, scenario: a.scenario, catalog: a.catalog, requests, method: a.scenario.method },
-        { key: `${a.scenario.name}|${a.catalog}|bare`, server: bare, scenario: a.scenario, catalog: a.catalog, requests: requests.map((r) => ({ ...r, path: bareRequestPath(r.path, i) })), method: a.scenario.method },
+        { key: `${a.scenario.name}|${a.catalog}|real`, slot: a.catalog, scenario: a.scenario, catalog: a.catalog, requests, method: a.scenario.method },
+        { key: `${a.scenario.name}|${a.catalog}|bare`, slot: 'bare', scenario: a.scenario, catalog: a.catalog, requests: requests.map((r) => ({ ...r, path: bareRequestPath(r.path, i) })), method: a.scenario.method },
       ])
       groups.set(a.scenario.name, group)
     })
     const targets = [...groups.values()]
 
     const runOnce = async (target: Target, seconds: number): Promise<LoadResult & { cpuMicrosPerRequest: number }> => {
-      const cpuBefore = await cpuSeconds(target.server.pid)
-      const result = await load.run({ url: target.server.url, method: target.method, requests: target.requests, connections: CONNECTIONS, durationSeconds: seconds })
-      const cpu = await cpuSeconds(target.server.pid) - cpuBefore
+      const server = servers[target.slot]!
+      const cpuBefore = await cpuSeconds(server.pid)
+      const result = await load.run({ url: server.url, method: target.method, requests: target.requests, connections: CONNECTIONS, durationSeconds: seconds })
+      const cpu = await cpuSeconds(server.pid) - cpuBefore
       return { ...result, cpuMicrosPerRequest: (cpu * 1e6) / Math.max(1, result.total) }
     }
+    const warmUp = async (): Promise<void> => {
+      for (const target of targets.flat(2)) await runOnce(target, WARM_UP_S)
+    }
+    // The largest RSS each catalog's server reached after its round's load runs.
+    const rssAfter: Partial<Record<CatalogKind, number>> = {}
+    const noteRss = async (): Promise<void> => {
+      for (const catalog of catalogs) rssAfter[catalog] = Math.max(rssAfter[catalog] ?? 0, await rssBytes(servers[catalog]!.pid))
+    }
+    /**
+     * Stops this round's servers and starts every one afresh. The same build's processes differ for their whole
+     * life (one bare Fastify process ran a quarter slower than another on the same vCPU, in every scenario), so one
+     * set of processes would give the whole run its luck; with a new set per round, the medians span them all.
+     */
+    const startRound = async (): Promise<void> => {
+      await noteRss()
+      await Promise.all(Object.values(servers).map((server) => server.stop()))
+      servers = {}
+      for (const catalog of catalogs) servers[catalog] = await startReal(catalog)
+      servers.bare = await startBare()
+      if (pinned) await pinAll()
+      await warmUp()
+    }
     process.stdout.write(`warming up ${targets.flat(2).length} targets…\n`)
-    for (const target of targets.flat(2)) await runOnce(target, 1)
+    await warmUp()
 
     const results = new Map<string, Array<LoadResult & { cpuMicrosPerRequest: number }>>()
     for (let round = 0; round < ROUNDS; round++) {
       process.stdout.write(`round ${round + 1}/${ROUNDS}\n`)
+      if (round > 0) await startRound()
       // Scenario order and catalog order rotate, and real and bare take turns going first, so no target always runs
       // first or after the same neighbour.
       for (const group of rotate(targets, round)) {
@@ -184,8 +217,13 @@ async function main (): Promise<void> {
       }
     }
 
-    const rssAfter: Partial<Record<CatalogKind, number>> = {}
-    for (const catalog of catalogs) rssAfter[catalog] = await rssBytes(real[catalog]!.pid)
+    await noteRss()
+    // Start-up figures: the median round, and the slowest.
+    const startup: Partial<Record<CatalogKind, Startup & { slowestMs: number, maxRssBytes: number }>> = {}
+    for (const catalog of catalogs) {
+      const all = startups[catalog]!
+      startup[catalog] = { ms: median(all.map((x) => x.ms)), cpuMs: median(all.map((x) => x.cpuMs)), rssBytes: median(all.map((x) => x.rssBytes)), slowestMs: Math.max(...all.map((x) => x.ms)), maxRssBytes: Math.max(...all.map((x) => x.rssBytes)) }
+    }
 
     const summary = (key: string) => {
       const runs = results.get(key) ?? []
@@ -217,7 +255,7 @@ async function main (): Promise<void> {
           startupMeets: startup.large!.ms < STARTUP_TARGET_MS,
           rssAfterStartBytes: startup.large!.rssBytes,
           rssAfterLoadBytes: rssAfter.large!,
-          rssMeets: Math.max(startup.large!.rssBytes, rssAfter.large!) < RSS_TARGET_BYTES,
+          rssMeets: Math.max(startup.large!.maxRssBytes, rssAfter.large!) < RSS_TARGET_BYTES,
           // The real server's own req/s with the large catalog against the bundled set's, round by round. Not the
           // ratios to bare Fastify: the two catalogs' answers differ in size, and so do the bare answers that mirror
           // them, and bare Fastify's req/s moves with body size more than the real server's does.
@@ -239,7 +277,8 @@ async function main (): Promise<void> {
       ...rows.map((r) => `| ${r.scenario} | ${r.catalog} | ${r.bodyBytes} | ${Math.round(r.real.requestsPerSecond)} | ${Math.round(r.bare.requestsPerSecond)} | ${r.ratio.toFixed(2)} (${r.ratioRange.map((x) => x.toFixed(2)).join('–')}) | ${r.target === undefined ? '—' : `≥ ${r.target}`} | ${r.real.p50Ms} | ${r.real.p99Ms} | ${r.bare.p99Ms} | ${Math.round(r.real.cpuMicrosPerRequest)} / ${Math.round(r.bare.cpuMicrosPerRequest)} (${r.cpuRatio.toFixed(2)}) | ${r.meets ? 'met' : 'MISSED'}${r.real.unexpected > 0 ? ` (${r.real.unexpected} errors/5xx)` : ''} |`),
     ]
     for (const catalog of catalogs) {
-      lines.push('', `${catalog} catalog: start-up ${Math.round(startup[catalog]!.ms)} ms (${Math.round(startup[catalog]!.cpuMs)} ms CPU), RSS ${mb(startup[catalog]!.rssBytes)} MB after start, ${mb(rssAfter[catalog]!)} MB after load`)
+      const up = startup[catalog]!
+      lines.push('', `${catalog} catalog: start-up ${Math.round(up.ms)} ms (${Math.round(up.cpuMs)} ms CPU; median of ${ROUNDS} starts, slowest ${Math.round(up.slowestMs)} ms), RSS ${mb(up.rssBytes)} MB after start, at most ${mb(rssAfter[catalog]!)} MB after a round's load`)
     }
     if (largeChecks !== undefined) {
       lines.push(`large catalog targets: start-up < ${STARTUP_TARGET_MS} ms ${largeChecks.startupMeets ? 'met' : 'MISSED'}; RSS < ${mb(RSS_TARGET_BYTES)} MB ${largeChecks.rssMeets ? 'met' : 'MISSED'}; ` +
@@ -262,7 +301,7 @@ async function main (): Promise<void> {
     process.stdout.write(`\nwritten to ${file}\n`)
   } finally {
     load.close()
-    await Promise.all(servers.map((s) => s.stop()))
+    await Promise.all(Object.values(servers).map((server) => server.stop()))
     await rm(tmp, { recursive: true, force: true })
   }
 }
