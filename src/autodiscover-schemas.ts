@@ -31,18 +31,15 @@ function comparable (uri: string): string {
   return uri.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/+$/, '')
 }
 
-const KNOWN = new Map<string, RequestedSchema>([
-  [comparable(OUTLOOK_RESPONSE_SCHEMAS['outlook-2006a']), 'outlook-2006a'],
-  [comparable(OUTLOOK_RESPONSE_SCHEMAS['outlook-2006']), 'outlook-2006'],
-  [comparable(MOBILESYNC_RESPONSE_SCHEMA), 'mobilesync'],
-])
-
-/** The schemas as the constants above spell them. */
+/** Each schema as the constants above spell it, which is how real clients write it. */
 const VERBATIM = new Map<string, RequestedSchema>([
   [OUTLOOK_RESPONSE_SCHEMAS['outlook-2006a'], 'outlook-2006a'],
   [OUTLOOK_RESPONSE_SCHEMAS['outlook-2006'], 'outlook-2006'],
   [MOBILESYNC_RESPONSE_SCHEMA, 'mobilesync'],
 ])
+
+/** The same schemas, normalised (`comparable`), for the spellings that differ in case, scheme or slashes. */
+const KNOWN = new Map<string, RequestedSchema>([...VERBATIM].map(([uri, schema]) => [comparable(uri), schema]))
 
 /**
  * Which response a request asks for. A request without `AcceptableResponseSchema` gets the Outlook answer: the

@@ -24,7 +24,7 @@ export interface PreparedJson {
   etag: string
 }
 
-interface PreparedLookupJson extends PreparedLookup {
+interface PreparedLookupJson extends Pick<PreparedLookup, 'render'> {
   /** `fixed`, serialized, without its opening brace: what follows the per-address members in a body. */
   fixedMembers: string
   /** Stands for everything a lookup body is made from except the request's own values (see `lookupJson`). */
@@ -56,7 +56,7 @@ function preparedLookup (provider: Provider): PreparedLookupJson {
   if (prepared === undefined) {
     const { fixed, render } = prepareLookup(provider)
     const fixedJson = serializeFixed(fixed)
-    lookups.set(provider, prepared = { fixed, render, fixedMembers: fixedJson.slice(1), tag: etagOf(`${LOOKUP_FORMAT}\0${fixedJson}\0${JSON.stringify(provider)}`), matches: new Map() })
+    lookups.set(provider, prepared = { render, fixedMembers: fixedJson.slice(1), tag: etagOf(`${LOOKUP_FORMAT}\0${fixedJson}\0${JSON.stringify(provider)}`), matches: new Map() })
   }
   return prepared
 }
