@@ -11,7 +11,7 @@ import { ifNoneMatchHits } from '../etag.ts'
 import { baseUrlOf } from '../public-base-url.ts'
 import { ANY_ORIGIN_CORS_HEADERS, API_CACHE_CONTROL, lookupLinks } from '../routes/api.ts'
 import type { ClientView } from './client.ts'
-import type { DirectRoute } from './fast-path.ts'
+import { answerHeaders, type DirectRoute } from './fast-path.ts'
 import { queryValue } from './query-value.ts'
 import { unknownDomainAnswer } from './unknown-domain.ts'
 
@@ -32,12 +32,12 @@ export function apiLookupDirectRoute (lookup: ProviderLookup, client: ClientView
     const length = String(Buffer.byteLength(body))
     // As conditionalGet (conditional-get.ts): a 304 drops the type but states the length a 200 would have.
     if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
-      return { status: 304, kind: 'api', headers: [...CORS_HEADER_PAIRS, 'etag', etag, 'cache-control', API_CACHE_CONTROL, 'content-length', length] }
+      return { status: 304, kind: 'api', headers: answerHeaders(...CORS_HEADER_PAIRS, 'etag', etag, 'cache-control', API_CACHE_CONTROL, 'content-length', length) }
     }
     return {
       status: 200,
       kind: 'api',
-      headers: [...CORS_HEADER_PAIRS, 'etag', etag, 'cache-control', API_CACHE_CONTROL, 'content-type', JSON_CONTENT_TYPE, 'content-length', length],
+      headers: answerHeaders(...CORS_HEADER_PAIRS, 'etag', etag, 'cache-control', API_CACHE_CONTROL, 'content-type', JSON_CONTENT_TYPE, 'content-length', length),
       body,
     }
   }

@@ -6,12 +6,35 @@
  */
 import type { ProviderLookup } from '../../catalog/lookup.ts'
 import { ifNoneMatchHits } from '../etag.ts'
-import { preparedAutoconfig } from '../prepared-autoconfig.ts'
+import { preparedAutoconfig, type PreparedDocument } from '../prepared-autoconfig.ts'
 import { askedDomain, AUTOCONFIG_CACHE_CONTROL, XML_CONTENT_TYPE } from '../routes/autoconfig.ts'
 import type { ClientView } from './client.ts'
-import type { DirectRoute } from './fast-path.ts'
+import { answerHeaders, type DirectAnswer, type DirectRoute } from './fast-path.ts'
 import { queryValue } from './query-value.ts'
 import { unknownDomainAnswer } from './unknown-domain.ts'
+
+interface PreparedAnswers { ok: DirectAnswer, notModified: DirectAnswer }
+
+/** A document's two answers, made once: a document's ETag and length never change. */
+const answersByDocument = new WeakMap<PreparedDocument, PreparedAnswers>()
+
+function answersFor (doc: PreparedDocument): PreparedAnswers {
+  let answers = answersByDocument.get(doc)
+  if (answers === undefined) {
+    const { body, etag } = doc
+    answers = {
+      ok: {
+        status: 200,
+        kind: 'autoconfig',
+        headers: answerHeaders('etag', etag, 'cache-control', AUTOCONFIG_CACHE_CONTROL, 'content-type', XML_CONTENT_TYPE, 'content-length', String(body.length)),
+        body,
+      },
+      notModified: { status: 304, kind: 'autoconfig', headers: answerHeaders('etag', etag, 'cache-control', AUTOCONFIG_CACHE_CONTROL) },
+    }
+    answersByDocument.set(doc, answers)
+  }
+  return answers
+}
 
 export function autoconfigDirectRoute (lookup: ProviderLookup, client: ClientView): DirectRoute {
   return (req, query) => {
@@ -23,15 +46,8 @@ export function autoconfigDirectRoute (lookup: ProviderLookup, client: ClientVie
     const match = lookup.lookup(asked.domain)
     if (match instanceof Promise) return undefined
     if (match === undefined) return unknownDomainAnswer('autoconfig', asked.domain)
-    const { body, etag } = preparedAutoconfig(match)
-    if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
-      return { status: 304, kind: 'autoconfig', headers: ['etag', etag, 'cache-control', AUTOCONFIG_CACHE_CONTROL] }
-    }
-    return {
-      status: 200,
-      kind: 'autoconfig',
-      headers: ['etag', etag, 'cache-control', AUTOCONFIG_CACHE_CONTROL, 'content-type', XML_CONTENT_TYPE, 'content-length', String(body.length)],
-      body,
-    }
+    const doc = preparedAutoconfig(match)
+    const answers = answersFor(doc)
+    return ifNoneMatchHits(req.headers['if-none-match'], doc.etag) ? answers.notModified : answers.ok
   }
 }

@@ -7,7 +7,7 @@
 import { PROBLEM_CONTENT_TYPE, problemDocument } from '../../errors.ts'
 import type { RouteKind } from '../plugins/request-metrics.ts'
 import { NOT_FOUND_CACHE_CONTROL, unknownDomainError } from '../routes/autoconfig.ts'
-import type { DirectAnswer } from './fast-path.ts'
+import { answerHeaders, type DirectAnswer } from './fast-path.ts'
 
 /**
  * `headersBefore`: what the route sets ahead of the cache and content headers (the API's CORS headers).
@@ -20,7 +20,7 @@ export function unknownDomainAnswer (kind: RouteKind, domain: string, headersBef
   return {
     status: 404,
     kind,
-    headers: [...headersBefore, 'cache-control', NOT_FOUND_CACHE_CONTROL, 'content-type', PROBLEM_CONTENT_TYPE, 'content-length', String(Buffer.byteLength(body))],
+    headers: answerHeaders(...headersBefore, 'cache-control', NOT_FOUND_CACHE_CONTROL, 'content-type', PROBLEM_CONTENT_TYPE, 'content-length', String(Buffer.byteLength(body))),
     body,
   }
 }

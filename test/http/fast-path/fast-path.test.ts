@@ -63,6 +63,22 @@ t.test('the commonest requests are answered by the fast path, exactly as Fastify
   for (const request of requests) await assertSameAnswer(t, pair, request, true)
 })
 
+t.test('answers that share one prepared document each carry their own request id', async (t) => {
+  const pair = await appPair(t)
+  const path = `${AUTOCONFIG}?emailaddress=alice%40gmail.com`
+  const ids: unknown[] = []
+  const asked: Array<Record<string, string>> = [{ 'x-request-id': 'first-id' }, {}, { 'x-request-id': 'third-id' }, {}]
+  for (const headers of asked) {
+    ids.push((await pair.fast.ask({ path, headers })).headers['x-request-id'])
+  }
+  t.same(pair.takeSeenByFastify(), [], 'all answered by the fast path')
+  t.equal(ids[0], 'first-id')
+  t.match(ids[1], OWN_ID, 'not the id of the answer before')
+  t.equal(ids[2], 'third-id')
+  t.match(ids[3], OWN_ID)
+  t.not(ids[1], ids[3], 'a new id of our own each time')
+})
+
 t.test('a wildcard domain gets its own document on the fast path too', async (t) => {
   const pair = await appPair(t, { providersDir: VALID_PROVIDERS_DIR })
   for (const request of [{ path: `${AUTOCONFIG}?emailaddress=alice%40mail.example.org` }, { path: `${LOOKUP}?email=alice%40eu.mail.example.org`, headers: { host: 'localhost' } }]) {
