@@ -11,6 +11,7 @@ declare module 'autocannon' {
     method?: string
     connections?: number
     duration?: number
+    amount?: number
     requests?: AutocannonRequest[]
   }
   interface Histogram { average: number, p50: number, p99: number }

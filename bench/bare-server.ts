@@ -4,8 +4,7 @@
  * POST bodies are read as a Buffer and dropped, the least any route accepting a body must do.
  */
 import Fastify from 'fastify'
-
-interface BareRoute { method: 'GET' | 'POST', path: string, status: number, contentType: string, bytes: number }
+import type { BareRoute } from './mirror.ts'
 
 const routes = JSON.parse(process.env.BARE_ROUTES ?? '[]') as BareRoute[]
 const app = Fastify({ logger: false })

@@ -11,6 +11,8 @@ export interface LoadRequest {
   requests: Array<{ path: string, headers?: Record<string, string>, body?: string }>
   connections: number
   durationSeconds: number
+  /** Stop after this many requests instead (autocannon's `amount`). */
+  amount?: number
 }
 
 export interface LoadResult {
@@ -31,6 +33,7 @@ async function runLoad (request: LoadRequest): Promise<LoadResult> {
     method: request.method,
     connections: request.connections,
     duration: request.durationSeconds,
+    ...(request.amount === undefined ? {} : { amount: request.amount }),
     requests: request.requests.map((r) => ({ method: request.method, path: r.path, headers: r.headers ?? {}, ...(r.body === undefined ? {} : { body: r.body }) })),
   })
   return {

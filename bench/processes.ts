@@ -36,13 +36,15 @@ export function freePort (): Promise<number> {
 /**
  * Starts `node <args>` with env and PORT set to a free port, and waits until `readyPath` answers 200 (or 404: a
  * server without that route is ready once it listens). Start-up time runs from spawn to that answer, so it
- * includes loading and preparing the catalog.
+ * includes loading and preparing the catalog. `launcher`: a command that runs node, e.g. valgrind and its options
+ * (the process it starts keeps the pid and runs node itself).
  */
-export async function startServer (name: string, args: string[], env: Record<string, string>, readyPath = '/readyz', timeoutMs = 60_000): Promise<RunningServer> {
+export async function startServer (name: string, args: string[], env: Record<string, string>, readyPath = '/readyz', timeoutMs = 60_000, launcher: string[] = []): Promise<RunningServer> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const started = performance.now()
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] })
+  const [command, commandArgs] = launcher.length === 0 ? [process.execPath, args] : [launcher[0]!, [...launcher.slice(1), process.execPath, ...args]]
+  const child = spawn(command, commandArgs, { cwd: ROOT, env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
   let exited: number | null | undefined

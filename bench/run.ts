@@ -22,6 +22,7 @@ import { parseArgs } from 'node:util'
 import { writeLargeCatalog } from './large-catalog.ts'
 import type { LoadResult } from './load.ts'
 import { cpuPlan, cpuSeconds, LoadGenerator, pinToCpus, ROOT, rssBytes, startServer, type RunningServer } from './processes.ts'
+import { bareRequestPath, bareRoute, probe, REAL_SERVER_ENV as BASE_REAL_SERVER_ENV, type Probe } from './mirror.ts'
 import { P99_TARGET_MS, SCENARIOS, type CatalogKind, type Scenario } from './scenarios.ts'
 
 const { values: args } = parseArgs({
@@ -46,29 +47,14 @@ const RSS_TARGET_BYTES = 200 * 1024 * 1024
 /** Large-catalog req/s at least this share of the bundled catalog's counts as "the same within noise". */
 const SAME_COST_SHARE = 0.9
 
-/**
- * The real server as operators run it at scale: request logs off (LOG_LEVEL=warn) and rate limiting on, with a
- * limit far above what the benchmark sends, so its cost is measured without ever answering 429.
- */
+/** The real server's settings, with any --env given. */
 const REAL_SERVER_ENV: Record<string, string> = {
-  LOG_LEVEL: 'warn',
-  RATE_LIMIT_MAX: '1000000',
-  RATE_LIMIT_WINDOW: '1s',
-  NODE_ENV: 'production',
+  ...BASE_REAL_SERVER_ENV,
   ...Object.fromEntries(args.env.map((pair) => {
     const eq = pair.indexOf('=')
     if (eq < 1) throw new Error(`--env takes NAME=value, not ${pair}`)
     return [pair.slice(0, eq), pair.slice(eq + 1)]
   })),
-}
-
-interface Probe { status: number, contentType: string, bytes: number }
-
-async function probe (server: RunningServer, scenario: Scenario, catalog: CatalogKind): Promise<Probe> {
-  const first = scenario.requests(catalog)[0]!
-  const res = await fetch(server.url + first.path, { method: scenario.method, headers: first.headers ?? {}, ...(first.body === undefined ? {} : { body: first.body }) })
-  const body = Buffer.from(await res.arrayBuffer())
-  return { status: res.status, contentType: res.headers.get('content-type') ?? 'text/plain', bytes: body.length }
 }
 
 /** Which server a target asks: a real server on a catalog, or the bare one. Each round has processes of its own. */
@@ -132,19 +118,12 @@ async function main (): Promise<void> {
     const skipped: Array<{ scenario: string, catalog: CatalogKind, reason: string }> = []
     for (const scenario of scenarios) {
       for (const catalog of catalogs) {
-        const p = await probe(servers[catalog]!, scenario, catalog)
+        const p = await probe(servers[catalog]!.url, scenario, catalog)
         if (p.status === scenario.expectedStatus) available.push({ scenario, catalog, probe: p })
         else skipped.push({ scenario: scenario.name, catalog, reason: `answers ${p.status}, expected ${scenario.expectedStatus}` })
       }
     }
-    const barePath = (i: number) => `/bare/${i}`
-    // The bare server is asked the same request on a path of its own: the query string stays, because Fastify's
-    // router parses a query for every route, the empty one too (a bare route asked without one ran 8 to 17 % faster).
-    const bareRequestPath = (path: string, i: number) => {
-      const queryStart = path.indexOf('?')
-      return barePath(i) + (queryStart === -1 ? '' : path.slice(queryStart))
-    }
-    const bareRoutes = available.map((a, i) => ({ method: a.scenario.method, path: barePath(i), status: a.probe.status, contentType: a.probe.contentType, bytes: a.probe.bytes }))
+    const bareRoutes = available.map((a, i) => bareRoute(a.scenario, a.probe, i))
     const startBare = () => startServer('bare fastify', ['--import', 'tsx', 'bench/bare-server.ts'], { BARE_ROUTES: JSON.stringify(bareRoutes) }, '/')
     servers.bare = await startBare()
 
