@@ -24,9 +24,16 @@ export interface PreparedJson {
   etag: string
 }
 
+/** A lookup body with its length in UTF-8 bytes. */
+export interface LookupJson extends PreparedJson {
+  bytes: number
+}
+
 interface PreparedLookupJson extends Pick<PreparedLookup, 'render'> {
   /** `fixed`, serialized, without its opening brace: what follows the per-address members in a body. */
   fixedMembers: string
+  /** Its length in UTF-8 bytes. */
+  fixedMembersBytes: number
   /** Stands for everything a lookup body is made from except the request's own values (see `lookupJson`). */
   tag: string
   /** By how the domain matched (`exact gmail.com`, `wildcard *.example.org`): the patterns come from the file, so few. */
@@ -56,7 +63,8 @@ function preparedLookup (provider: Provider): PreparedLookupJson {
   if (prepared === undefined) {
     const { fixed, render } = prepareLookup(provider)
     const fixedJson = serializeFixed(fixed)
-    lookups.set(provider, prepared = { render, fixedMembers: fixedJson.slice(1), tag: etagOf(`${LOOKUP_FORMAT}\0${fixedJson}\0${JSON.stringify(provider)}`), matches: new Map() })
+    const fixedMembers = fixedJson.slice(1)
+    lookups.set(provider, prepared = { render, fixedMembers, fixedMembersBytes: Buffer.byteLength(fixedMembers), tag: etagOf(`${LOOKUP_FORMAT}\0${fixedJson}\0${JSON.stringify(provider)}`), matches: new Map() })
   }
   return prepared
 }
@@ -93,16 +101,20 @@ function preparedForMatch (match: DomainMatch): { prepared: PreparedLookupJson, 
  * of the lookup's throughput (README, "Performance"). The tag is kept for the last base asked with: with
  * PUBLIC_BASE_URL set, or one Host, that is every request's.
  */
-export function lookupJson (context: LookupContext & { match: DomainMatch }, baseUrl: string): PreparedJson {
+export function lookupJson (context: LookupContext & { match: DomainMatch }, baseUrl: string): LookupJson {
   const { match } = context
-  const { prepared: { render, fixedMembers, tag }, perMatch } = preparedForMatch(match)
+  const { prepared: { render, fixedMembers, fixedMembersBytes, tag }, perMatch } = preparedForMatch(match)
   if (perMatch.taggedBase !== baseUrl) {
     perMatch.etag = derivedEtag(tag, match.matchedBy, match.pattern, baseUrl)
     perMatch.taggedBase = baseUrl
   }
-  const perAddress = perMatch.template === null ? serializePerAddress(render(context)) : perMatch.template.fill(context)
   // Both are non-empty objects (`email` and `documentation` are required), so the join is `{a…,b…}`.
-  return { body: `${perAddress.slice(0, -1)},${fixedMembers}`, etag: perMatch.etag }
+  if (perMatch.template === null) {
+    const body = `${serializePerAddress(render(context)).slice(0, -1)},${fixedMembers}`
+    return { body, etag: perMatch.etag, bytes: Buffer.byteLength(body) }
+  }
+  const perAddress = perMatch.template.fillOpen(context)
+  return { body: `${perAddress.text},${fixedMembers}`, etag: perMatch.etag, bytes: perAddress.bytes + 1 + fixedMembersBytes }
 }
 
 /** The provider's document, serialized once by `serialize` (the route's response serializer). */

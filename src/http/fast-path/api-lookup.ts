@@ -28,8 +28,8 @@ export function apiLookupDirectRoute (lookup: ProviderLookup, client: ClientView
     if (match instanceof Promise) return undefined
     if (match === undefined) return unknownDomainAnswer('api', address.domain, CORS_HEADER_PAIRS)
     const base = publicBaseUrl ?? baseUrlOf(client.protocol(req), client.host(req))
-    const { body, etag } = lookupJson({ address, match, links: lookupLinks(base, address) }, base)
-    const length = String(Buffer.byteLength(body))
+    const { body, etag, bytes } = lookupJson({ address, match, links: lookupLinks(base, address) }, base)
+    const length = String(bytes)
     // As conditionalGet (conditional-get.ts): a 304 drops the type but states the length a 200 would have.
     if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
       return { status: 304, kind: 'api', headers: answerHeaders(...CORS_HEADER_PAIRS, 'etag', etag, 'cache-control', API_CACHE_CONTROL, 'content-length', length) }

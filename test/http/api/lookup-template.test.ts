@@ -46,6 +46,10 @@ t.test('every provider\'s template fills in to exactly what the serializer write
         const filled = template.fill(slots)
         const expected = serialize(slots)
         if (filled !== expected) throw new Error(`${provider.id} ${match.pattern} ${address.address}:\n${filled}\n${expected}`)
+        const measured = template.fillMeasured(slots)
+        if (measured.text !== expected || measured.bytes !== Buffer.byteLength(expected)) throw new Error(`${provider.id} ${address.address}: measured ${measured.bytes}`)
+        const open = template.fillOpen(slots)
+        if (open.text !== expected.slice(0, -1) || open.bytes !== Buffer.byteLength(expected) - 1) throw new Error(`${provider.id} ${address.address}: open ${open.bytes}`)
       }), { numRuns: 150 })
     }
   }
@@ -53,12 +57,13 @@ t.test('every provider\'s template fills in to exactly what the serializer write
 })
 
 // The body joins the per-address members and the fixed ones (prepared.ts), so members come in another order.
-t.test('a lookup body holds the whole lookup, as the serializer writes it', async (t) => {
+t.test('a lookup body holds the whole lookup, as the serializer writes it, and states its length in bytes', async (t) => {
   const providers = await allProviders()
   fc.assert(fc.property(fc.constantFrom(...providers), address, base, (provider, address, base) => {
     const match = { provider, domain: provider.domains[0]!, matchedBy: 'exact' as const, pattern: provider.domains[0]! }
     const context = { address, match, links: lookupLinks(base, address) }
-    const { body } = lookupJson(context, base)
+    const { body, bytes } = lookupJson(context, base)
+    if (bytes !== Buffer.byteLength(body)) throw new Error(`${provider.id} ${address.address}: ${bytes} bytes stated, ${Buffer.byteLength(body)} in the body`)
     const parsed = JSON.parse(body)
     if (!isDeepStrictEqual(parsed, JSON.parse(serializeLookup(apiLookup(provider, context))))) throw new Error(`${provider.id} ${address.address}`)
     if (parsed.email !== address.address || parsed.domain !== address.domain || parsed.links.autoconfig !== context.links.autoconfig) throw new Error('fields')
@@ -74,7 +79,8 @@ t.test('a provider value that looks like a slot gets no template, and its lookup
   t.equal(LookupTemplate.compile(({ address, links }) => serializePerAddress(render({ address, match, links }))), undefined, 'no template')
   const addr = parseEmailAddress('alice@gmail.com')!
   const context = { address: addr, match, links: lookupLinks('http://localhost', addr) }
-  const { body } = lookupJson(context, 'http://localhost')
+  const { body, bytes } = lookupJson(context, 'http://localhost')
   t.same(JSON.parse(body), JSON.parse(serializeLookup(apiLookup(odd, context))))
+  t.equal(bytes, Buffer.byteLength(body), 'its length stated in bytes')
   t.equal(JSON.parse(body).provider.name, 'Odd \u0001L name')
 })
