@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs, promisify } from 'node:util'
 import { bareRequestPath, bareRoute, probe, REAL_SERVER_ENV } from './mirror.ts'
+import type { LoadResult } from './load.ts'
 import { LoadGenerator, ROOT, startServer, type RunningServer } from './processes.ts'
 import { SCENARIOS, type Scenario } from './scenarios.ts'
 
@@ -83,7 +84,13 @@ async function instrumentation (side: Side, state: 'on' | 'off'): Promise<void> 
 interface Side { server: RunningServer, outFile: string, vgdbPrefix: string, requests: ReturnType<Scenario['requests']> }
 
 /** Warms a server up, counts its instructions over the counted requests, stops it and reads the count. */
-async function measure (side: Side, scenario: Scenario, load: LoadGenerator): Promise<Count & { unexpected: number }> {
+interface Measured extends Count {
+  /** Counted requests answered otherwise than the scenario expects, errors and timeouts included. */
+  unexpected: number
+  answers: Pick<LoadResult, 'statuses' | 'errors' | 'timeouts'>
+}
+
+async function measure (side: Side, scenario: Scenario, load: LoadGenerator): Promise<Measured> {
   const ask = (amount: number) => load.run({ url: side.server.url, method: scenario.method, requests: side.requests, connections: CONNECTIONS, durationSeconds: 3600, amount })
   let counted
   try {
@@ -96,7 +103,7 @@ async function measure (side: Side, scenario: Scenario, load: LoadGenerator): Pr
   }
   const statusClass = `${String(scenario.expectedStatus)[0]}xx`
   const unexpected = counted.total - (counted.statuses[statusClass] ?? 0) + counted.errors + counted.timeouts
-  return { ...(await countIn(side.outFile)), unexpected }
+  return { ...(await countIn(side.outFile)), unexpected, answers: { statuses: counted.statuses, errors: counted.errors, timeouts: counted.timeouts } }
 }
 
 const perRequest = (instructions: number) => Math.round(instructions / COUNTED)
@@ -113,6 +120,8 @@ async function main (): Promise<void> {
   const scenarios = SCENARIOS.filter((s) => args.only === undefined || s.name.toLowerCase().includes(args.only.toLowerCase()))
   const tmp = await mkdtemp(join(tmpdir(), 'mail-autoconfig-instructions-'))
   const loads = [new LoadGenerator(), new LoadGenerator()] as const
+  // Every server started, so that none outlives a failure (stopping a stopped one does nothing).
+  const started: RunningServer[] = []
   const rows = []
   try {
     for (const scenario of scenarios) {
@@ -121,10 +130,12 @@ async function main (): Promise<void> {
       const realOut = join(tmp, `${rows.length}-real.out`)
       const realVgdb = join(tmp, `${rows.length}-real-vgdb`)
       const real = await startServer('real', ['dist/server.js'], { ...REAL_SERVER_ENV }, '/readyz', START_TIMEOUT_MS, callgrind(realOut, realVgdb))
+      started.push(real)
       const probed = await probe(real.url, scenario, 'bundled')
       const bareOut = join(tmp, `${rows.length}-bare.out`)
       const bareVgdb = join(tmp, `${rows.length}-bare-vgdb`)
       const bare = await startServer('bare fastify', ['--import', 'tsx', 'bench/bare-server.ts'], { BARE_ROUTES: JSON.stringify([bareRoute(scenario, probed, 0)]) }, '/', START_TIMEOUT_MS, callgrind(bareOut, bareVgdb))
+      started.push(bare)
       process.stdout.write(`${scenario.name}: ${WARM_UP} requests of warm-up, then ${COUNTED} counted, on each…\n`)
       const [realCount, bareCount] = await Promise.all([
         measure({ server: real, outFile: realOut, vgdbPrefix: realVgdb, requests }, scenario, loads[0]),
@@ -134,8 +145,8 @@ async function main (): Promise<void> {
         scenario: scenario.name,
         status: probed.status,
         bodyBytes: probed.bytes,
-        real: { perRequest: perRequest(realCount.total), outsideCompilerAndGc: perRequest(realCount.outsideCompilerAndGc), unexpected: realCount.unexpected },
-        bare: { perRequest: perRequest(bareCount.total), outsideCompilerAndGc: perRequest(bareCount.outsideCompilerAndGc), unexpected: bareCount.unexpected },
+        real: { perRequest: perRequest(realCount.total), outsideCompilerAndGc: perRequest(realCount.outsideCompilerAndGc), unexpected: realCount.unexpected, answers: realCount.answers },
+        bare: { perRequest: perRequest(bareCount.total), outsideCompilerAndGc: perRequest(bareCount.outsideCompilerAndGc), unexpected: bareCount.unexpected, answers: bareCount.answers },
         // As the req/s ratio reads: the share of bare Fastify's rate the real server would reach if instructions were time.
         ratio: bareCount.total / realCount.total,
         ratioOutsideCompilerAndGc: bareCount.outsideCompilerAndGc / realCount.outsideCompilerAndGc,
@@ -143,6 +154,7 @@ async function main (): Promise<void> {
     }
   } finally {
     for (const load of loads) load.close()
+    await Promise.all(started.map((server) => server.stop()))
     await rm(tmp, { recursive: true, force: true })
   }
   const k = (n: number) => `${(n / 1000).toFixed(1)}k`
@@ -152,7 +164,7 @@ async function main (): Promise<void> {
     '| scenario | body B | real | bare | bare / real | real, outside compilers and GC | bare, outside | bare / real |',
     '|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r.scenario} | ${r.bodyBytes} | ${k(r.real.perRequest)} | ${k(r.bare.perRequest)} | ${r.ratio.toFixed(2)} | ${k(r.real.outsideCompilerAndGc)} | ${k(r.bare.outsideCompilerAndGc)} | ${r.ratioOutsideCompilerAndGc.toFixed(2)} |` +
-      (r.real.unexpected + r.bare.unexpected > 0 ? ` (${r.real.unexpected + r.bare.unexpected} unexpected answers)` : '')),
+      (r.real.unexpected + r.bare.unexpected > 0 ? ` unexpected answers: real ${JSON.stringify(r.real.answers)}, bare ${JSON.stringify(r.bare.answers)}` : '')),
   ]
   process.stdout.write(`\n${lines.join('\n')}\n`)
   const file = join(ROOT, 'bench', 'results', `instructions-${new Date().toISOString().replaceAll(':', '-')}.json`)
