@@ -24,7 +24,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs, promisify } from 'node:util'
-import { bareRequestPath, bareRoute, probe, REAL_SERVER_ENV } from './mirror.ts'
+import { bareRequestPath, bareRoute, probe, REAL_SERVER_ENV, startBareServer } from './mirror.ts'
 import type { LoadResult } from './load.ts'
 import { LoadGenerator, ROOT, startServer, type RunningServer } from './processes.ts'
 import { SCENARIOS, type Scenario } from './scenarios.ts'
@@ -134,7 +134,7 @@ async function main (): Promise<void> {
       const probed = await probe(real.url, scenario, 'bundled')
       const bareOut = join(tmp, `${rows.length}-bare.out`)
       const bareVgdb = join(tmp, `${rows.length}-bare-vgdb`)
-      const bare = await startServer('bare fastify', ['--import', 'tsx', 'bench/bare-server.ts'], { BARE_ROUTES: JSON.stringify([bareRoute(scenario, probed, 0)]) }, '/', START_TIMEOUT_MS, callgrind(bareOut, bareVgdb))
+      const bare = await startBareServer([bareRoute(scenario, probed, 0)], START_TIMEOUT_MS, callgrind(bareOut, bareVgdb))
       started.push(bare)
       process.stdout.write(`${scenario.name}: ${WARM_UP} requests of warm-up, then ${COUNTED} counted, on each…\n`)
       const [realCount, bareCount] = await Promise.all([

@@ -4,6 +4,7 @@
  * (query strings and headers included) on a path of its own. Shared by the req/s benchmark (run.ts) and the
  * instruction count (instructions.ts).
  */
+import { startServer, type RunningServer } from './processes.ts'
 import type { CatalogKind, Scenario } from './scenarios.ts'
 
 export interface Probe { status: number, contentType: string, bytes: number }
@@ -33,6 +34,11 @@ export function bareRequestPath (path: string, i: number): string {
 
 export function bareRoute (scenario: Scenario, probed: Probe, i: number): BareRoute {
   return { method: scenario.method, path: barePath(i), status: probed.status, contentType: probed.contentType, bytes: probed.bytes }
+}
+
+/** Starts bench/bare-server.ts with `routes` (it is ready once it listens; see startServer for the rest). */
+export function startBareServer (routes: BareRoute[], timeoutMs?: number, launcher?: string[]): Promise<RunningServer> {
+  return startServer('bare fastify', ['--import', 'tsx', 'bench/bare-server.ts'], { BARE_ROUTES: JSON.stringify(routes) }, '/', timeoutMs, launcher)
 }
 
 /**

@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util'
 import { writeLargeCatalog } from './large-catalog.ts'
 import type { LoadResult } from './load.ts'
 import { cpuPlan, cpuSeconds, LoadGenerator, pinToCpus, ROOT, rssBytes, startServer, type RunningServer } from './processes.ts'
-import { bareRequestPath, bareRoute, probe, REAL_SERVER_ENV as BASE_REAL_SERVER_ENV, type Probe } from './mirror.ts'
+import { bareRequestPath, bareRoute, probe, REAL_SERVER_ENV as BASE_REAL_SERVER_ENV, startBareServer, type Probe } from './mirror.ts'
 import { P99_TARGET_MS, SCENARIOS, type CatalogKind, type Scenario } from './scenarios.ts'
 
 const { values: args } = parseArgs({
@@ -124,7 +124,7 @@ async function main (): Promise<void> {
       }
     }
     const bareRoutes = available.map((a, i) => bareRoute(a.scenario, a.probe, i))
-    const startBare = () => startServer('bare fastify', ['--import', 'tsx', 'bench/bare-server.ts'], { BARE_ROUTES: JSON.stringify(bareRoutes) }, '/')
+    const startBare = () => startBareServer(bareRoutes)
     servers.bare = await startBare()
 
     // Every measured server on one CPU and the load generator on the others (see cpuPlan), once start-up is over.

@@ -92,10 +92,6 @@ export class LookupTemplate {
     return filled.text === expected && filled.bytes === Buffer.byteLength(expected) ? template : undefined
   }
 
-  fill (slots: LookupSlots): string {
-    return this.fillMeasured(slots).text
-  }
-
   fillMeasured (slots: LookupSlots): MeasuredText {
     return this.#fill(slots, this.#pieces, this.#piecesBytes)
   }

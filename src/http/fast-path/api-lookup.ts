@@ -11,11 +11,12 @@ import { ifNoneMatchHits } from '../etag.ts'
 import { baseUrlOf } from '../public-base-url.ts'
 import { ANY_ORIGIN_CORS_HEADERS, API_CACHE_CONTROL, lookupLinks } from '../routes/api.ts'
 import type { ClientView } from './client.ts'
-import { answerHeaders, type DirectRoute } from './fast-path.ts'
+import { answerHeadersStart, type DirectRoute } from './fast-path.ts'
 import { queryValue } from './query-value.ts'
 import { unknownDomainAnswer } from './unknown-domain.ts'
 
-const CORS_HEADER_PAIRS: readonly string[] = Object.entries(ANY_ORIGIN_CORS_HEADERS).flat()
+/** The security headers, the request id, then the CORS headers, as the route sets them. */
+const API_HEADERS_START = answerHeadersStart(...Object.entries(ANY_ORIGIN_CORS_HEADERS).flat())
 
 /** `publicBaseUrl`: the configured base URL, already validated (parsePublicBaseUrl); undefined to use the request's. */
 export function apiLookupDirectRoute (lookup: ProviderLookup, client: ClientView, publicBaseUrl: string | undefined): DirectRoute {
@@ -26,18 +27,18 @@ export function apiLookupDirectRoute (lookup: ProviderLookup, client: ClientView
     if (address === undefined) return undefined
     const match = lookup.lookup(address.domain)
     if (match instanceof Promise) return undefined
-    if (match === undefined) return unknownDomainAnswer('api', address.domain, CORS_HEADER_PAIRS)
+    if (match === undefined) return unknownDomainAnswer('api', address.domain, API_HEADERS_START)
     const base = publicBaseUrl ?? baseUrlOf(client.protocol(req), client.host(req))
     const { body, etag, bytes } = lookupJson({ address, match, links: lookupLinks(base, address) }, base)
     const length = String(bytes)
     // As conditionalGet (conditional-get.ts): a 304 drops the type but states the length a 200 would have.
     if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
-      return { status: 304, kind: 'api', headers: answerHeaders(...CORS_HEADER_PAIRS, 'etag', etag, 'cache-control', API_CACHE_CONTROL, 'content-length', length) }
+      return { status: 304, kind: 'api', headers: [...API_HEADERS_START, 'etag', etag, 'cache-control', API_CACHE_CONTROL, 'content-length', length] }
     }
     return {
       status: 200,
       kind: 'api',
-      headers: answerHeaders(...CORS_HEADER_PAIRS, 'etag', etag, 'cache-control', API_CACHE_CONTROL, 'content-type', JSON_CONTENT_TYPE, 'content-length', length),
+      headers: [...API_HEADERS_START, 'etag', etag, 'cache-control', API_CACHE_CONTROL, 'content-type', JSON_CONTENT_TYPE, 'content-length', length],
       body,
     }
   }

@@ -26,7 +26,7 @@ import type { ClientView } from './client.ts'
 export interface DirectAnswer {
   status: 200 | 304 | 404
   kind: RouteKind
-  /** Every header as name, value, name, value…, made by `answerHeaders` (its request id is filled in when sent). */
+  /** Every header as name, value, name, value…, beginning with an `answerHeadersStart` (the request id is filled in when sent). */
   headers: string[]
   /** Absent for a 304. */
   body?: Buffer | string
@@ -36,15 +36,19 @@ const SECURITY_HEADER_PAIRS: readonly string[] = Object.entries(ANSWER_HEADERS).
 const REQUEST_ID_VALUE_AT = SECURITY_HEADER_PAIRS.length + 1
 
 /**
- * An answer's headers: the security headers and the request id, as Fastify's hooks set them, then `rest` (what
- * the route sets, Content-Length included). The id's value is written in as the answer is sent, so one array
- * serves every request for a prepared answer: Node turns it into the header block before writeHead returns and
- * keeps no hold on it. Spreading a new array for every answer, and building a prepared document's answer anew,
- * cost about 1 % of an autoconfig GET's instructions (README "Performance").
+ * How an answer's headers begin: the security headers and the request id, as Fastify's hooks set them, then
+ * `more` (headers a route sets ahead of the rest, such as CORS). Made once; an answer spreads it and adds what the
+ * route sets (Content-Length included): `[...start, 'etag', etag, …]`. The id's value is written in as the answer
+ * is sent, so one array serves every request for a prepared answer: Node turns it into the header block before
+ * writeHead returns and keeps no hold on it. Spreading a new array for every answer, and building a prepared
+ * document's answer anew, cost about 1 % of an autoconfig GET's instructions (README "Performance").
  */
-export function answerHeaders (...rest: string[]): string[] {
-  return [...SECURITY_HEADER_PAIRS, REQUEST_ID_HEADER, '', ...rest]
+export function answerHeadersStart (...more: string[]): readonly string[] {
+  return [...SECURITY_HEADER_PAIRS, REQUEST_ID_HEADER, '', ...more]
 }
+
+/** `answerHeadersStart()`: the security headers and the request id only. */
+export const ANSWER_HEADERS_START = answerHeadersStart()
 
 /**
  * Answers a request on one exact path from its query string (what follows `?`, `""` without one; read parameters

@@ -7,20 +7,20 @@
 import { PROBLEM_CONTENT_TYPE, problemDocument } from '../../errors.ts'
 import type { RouteKind } from '../plugins/request-metrics.ts'
 import { NOT_FOUND_CACHE_CONTROL, unknownDomainError } from '../routes/autoconfig.ts'
-import { answerHeaders, type DirectAnswer } from './fast-path.ts'
+import { ANSWER_HEADERS_START, type DirectAnswer } from './fast-path.ts'
 
 /**
- * `headersBefore`: what the route sets ahead of the cache and content headers (the API's CORS headers).
+ * `headersStart`: how the route's answers begin (answerHeadersStart; the API's adds its CORS headers).
  * The body is JSON.stringify's: the route's serializer writes the same members in the same order (problemSchema
  * lists type, title, status, detail, code, …, domain), and a normalised domain is plain ASCII that neither escapes.
  */
-export function unknownDomainAnswer (kind: RouteKind, domain: string, headersBefore: readonly string[] = []): DirectAnswer {
+export function unknownDomainAnswer (kind: RouteKind, domain: string, headersStart: readonly string[] = ANSWER_HEADERS_START): DirectAnswer {
   const error = unknownDomainError(domain)
   const body = JSON.stringify(problemDocument(error.code, error.message, error.extra))
   return {
     status: 404,
     kind,
-    headers: answerHeaders(...headersBefore, 'cache-control', NOT_FOUND_CACHE_CONTROL, 'content-type', PROBLEM_CONTENT_TYPE, 'content-length', String(Buffer.byteLength(body))),
+    headers: [...headersStart, 'cache-control', NOT_FOUND_CACHE_CONTROL, 'content-type', PROBLEM_CONTENT_TYPE, 'content-length', String(Buffer.byteLength(body))],
     body,
   }
 }

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { answerHeadersStart } from '../../../src/http/fast-path/fast-path.ts'
 import { unknownDomainAnswer } from '../../../src/http/fast-path/unknown-domain.ts'
 import { unknownDomainProblem } from '../../helper.ts'
 
@@ -20,7 +21,7 @@ t.test('the 404 for a domain no provider serves: status, headers in order, and t
 })
 
 t.test('headers the route sets first come first (the API lookup\'s CORS headers)', async (t) => {
-  const answer = unknownDomainAnswer('api', 'xn--mnchen-3ya.example', ['access-control-allow-origin', '*'])
+  const answer = unknownDomainAnswer('api', 'xn--mnchen-3ya.example', answerHeadersStart('access-control-allow-origin', '*'))
   t.equal(answer.kind, 'api')
   t.same(answer.headers.slice(0, LEADING.length + 4), [...LEADING, 'access-control-allow-origin', '*', 'cache-control', 'public, max-age=300'])
   t.same(JSON.parse(String(answer.body)), unknownDomainProblem('xn--mnchen-3ya.example'))
