@@ -1,186 +1,31 @@
 /**
- * Starts the process: configuration, app, listen, providers, reloads, shutdown.
+ * Starts the process: configuration, then the providers' loading, then the server (serve.ts): the app built and
+ * listening, the catalog swapped in, reloads, shutdown.
  *
  * The server listens first and reports `loading` on /readyz (other routes answer 503) until every provider file
  * is validated; on any problem it prints every one and exits 1, so nothing half-loaded is ever served. Then it
  * watches the providers directory and reloads on SIGHUP (see catalog/reload.ts). SIGTERM or SIGINT stop it
  * gracefully: readiness turns 503, the listener closes, requests in flight finish within SHUTDOWN_TIMEOUT (after
  * which their connections are cut), and the process exits 0.
+ *
+ * This module imports only what starting the load needs. A large catalog loads on worker threads
+ * (catalog/load-off-thread.ts) that start while this thread loads and builds the app; every module this one
+ * imported first would delay them (the app's modules take some 0.3 s to load).
  */
-import { readFileSync } from 'node:fs'
-import type { Server as HttpsServer } from 'node:https'
-import closeWithGrace from 'close-with-grace'
-import type { FastifyInstance } from 'fastify'
-import type { DestinationStream } from 'pino'
-import { Catalog } from './catalog/catalog.ts'
 import type { LoadResult } from './catalog/load.ts'
-import { loadProvidersOffThread, OFF_THREAD_MIN_FILES, RELOAD_WORKERS } from './catalog/load-off-thread.ts'
-import { ProviderLookup } from './catalog/lookup.ts'
-import { CatalogReloader, type ReloadOutcome } from './catalog/reload.ts'
-import { formatProblem } from './catalog/report.ts'
+import { loadProvidersOffThread } from './catalog/load-off-thread.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
-import { Readiness } from './http/plugins/readiness.ts'
-import { warmAutoconfigInBackground } from './http/prepared-autoconfig.ts'
 import { isMainModule } from './main-module.ts'
+import type { RunningServer, StartOptions } from './serve.ts'
 
-export interface StartOptions {
-  /** Where log lines go; standard output by default. */
-  logDestination?: DestinationStream
-  /** Install the SIGTERM/SIGINT/SIGHUP handlers (the process); tests running in-process turn this off. */
-  signals?: boolean
-}
-
-export interface RunningServer {
-  app: FastifyInstance
-  /** `http://127.0.0.1:8080` or `https://…` */
-  address: string
-  reloader: CatalogReloader
-  /** Stops as SIGTERM does, without exiting the process. */
-  stop: () => Promise<void>
-}
-
-/**
- * Every provider's autoconfig document, rendered as a catalog is swapped in: in the background, a batch at a
- * time, since requests render what they need themselves until then (a 10,000-provider catalog would otherwise
- * take longer to get ready). Warming stops when a newer catalog replaces this one. Autodiscover templates are
- * compiled on first use (prepared-autodiscover.ts).
- */
-function prepareCatalog (app: FastifyInstance, lookup: ProviderLookup, catalog: Catalog): void {
-  // Starts on the next turn of the event loop, after the caller has swapped the catalog in.
-  const isCurrent = () => lookup.catalog === catalog
-  warmAutoconfigInBackground(catalog.providers.values(), isCurrent)
-    .catch((err: unknown) => app.log.error({ err }, 'rendering autoconfig documents ahead failed; requests render their own'))
-}
-
-function readTls (config: Config): { cert: Buffer, key: Buffer } | undefined {
-  if (config.tls === undefined) return undefined
-  return { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) }
-}
-
-function logReload (app: FastifyInstance, outcome: ReloadOutcome): void {
-  const durationMs = Math.round(outcome.durationMs)
-  if (outcome.ok) {
-    app.metrics.reloadSucceeded()
-    app.log.info({ reason: outcome.reason, providers: outcome.catalog.providers.size, domains: outcome.catalog.domainCount, durationMs }, 'providers reloaded')
-  } else {
-    app.metrics.reloadFailed()
-    const { catalog } = app.providers
-    app.log.error({ reason: outcome.reason, problems: outcome.problems.map(formatProblem), durationMs },
-      `reload rejected (${outcome.problems.length} problem(s)); still serving the previous ${catalog.providers.size} providers`)
-  }
-}
-
-/** Closes the listener and waits for requests in flight, cutting connections still open after `timeoutMs`. */
-async function closeGracefully (app: FastifyInstance, timeoutMs: number): Promise<void> {
-  const timer = setTimeout(() => {
-    app.log.warn({ timeoutMs }, 'requests still running at the shutdown timeout; closing their connections')
-    app.server.closeAllConnections()
-  }, timeoutMs)
-  timer.unref()
-  try {
-    await app.close()
-  } finally {
-    clearTimeout(timer)
-  }
-}
+export type { RunningServer, StartOptions } from './serve.ts'
 
 export async function startServer (config: Config, options: StartOptions = {}): Promise<RunningServer | undefined> {
-  // A large catalog loads on a worker thread (catalog/load-off-thread.ts) while this thread loads the app's modules
-  // and builds it; a small one loads once this thread is free again.
   const loading = loadProvidersOffThread(config.providersDir).catch(
     (error: unknown): LoadResult => ({ ok: false, problems: [{ file: config.providersDir, line: 1, col: 1, path: '', message: `cannot load providers: ${(error as Error).message}` }] }),
   )
-  const { buildApp } = await import('./app.ts')
-  const readiness = new Readiness('loading')
-  const lookup = new ProviderLookup(new Catalog([]))
-  const app = await buildApp({
-    lookup,
-    readiness,
-    logger: { level: config.logLevel, format: config.logFormat, ...(options.logDestination === undefined ? {} : { destination: options.logDestination }) },
-    logAddresses: config.logAddresses,
-    trustProxy: config.trustProxy,
-    ...(config.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.publicBaseUrl }),
-    corsOrigins: config.corsOrigins,
-    rateLimit: config.rateLimit,
-    ...(config.tls === undefined ? {} : { https: readTls(config)! }),
-    processMetrics: true,
-  })
-
-  const reloader = new CatalogReloader({
-    dir: config.providersDir,
-    // Off the main thread, so requests are not held up while a large catalog is validated.
-    load: (dir) => loadProvidersOffThread(dir, OFF_THREAD_MIN_FILES, RELOAD_WORKERS),
-    lookup,
-    prepare: (catalog) => prepareCatalog(app, lookup, catalog),
-    onReload: (outcome) => logReload(app, outcome),
-    onWatchError: (err) => app.log.error({ err, dir: config.providersDir }, 'cannot watch the providers directory; reload with SIGHUP'),
-  })
-  const onHangup = () => {
-    app.log.info('SIGHUP: reloading providers' + (config.tls === undefined ? '' : ' and the TLS certificate'))
-    reloader.reload('SIGHUP').catch(() => {}) // failures are reported through onReload
-    if (config.tls !== undefined) reloadTls(app, config)
-  }
-  let stopping: Promise<void> | undefined
-  const stop = (): Promise<void> => {
-    stopping ??= (async () => {
-      readiness.markStopping()
-      reloader.close()
-      process.removeListener('SIGHUP', onHangup)
-      await closeGracefully(app, config.shutdownTimeoutMs)
-    })()
-    return stopping
-  }
-
-  const signals = options.signals !== false
-  // The bound on a graceful stop is ours (closeGracefully); close-with-grace's own delay is only a last resort.
-  const grace = signals
-    ? closeWithGrace({ delay: config.shutdownTimeoutMs + 5000, skip: ['SIGHUP'], logger: { error: (msg: unknown) => app.log.error(msg) } }, async ({ signal, err }) => {
-      if (err !== undefined) app.log.error({ err }, 'stopping after an error')
-      else app.log.info({ signal }, 'stopping: finishing requests in flight')
-      await stop()
-    })
-    : undefined
-
-  let address: string
-  try {
-    address = await app.listen({ host: config.host, port: config.port })
-  } catch (error) {
-    grace?.uninstall()
-    await app.close()
-    throw error
-  }
-
-  const loaded = await loading
-  if (!loaded.ok) {
-    for (const problem of loaded.problems) process.stderr.write(`${formatProblem(problem)}\n`)
-    process.stderr.write(`${loaded.problems.length} problem(s) in ${config.providersDir}; not starting.\n`)
-    grace?.uninstall()
-    await stop()
-    process.exitCode = 1
-    return undefined
-  }
-  prepareCatalog(app, lookup, loaded.catalog)
-  lookup.replace(loaded.catalog)
-  app.metrics.catalogLoaded()
-  readiness.markReady()
-  if (config.watchProviders) reloader.watch()
-  if (signals) process.on('SIGHUP', onHangup)
-
-  const base = address.replace('://0.0.0.0', '://localhost').replace('://[::]', '://localhost')
-  app.log.info({ providers: loaded.catalog.providers.size, domains: loaded.catalog.domainCount, dir: config.providersDir, watching: config.watchProviders },
-    `ready on ${address}; try: curl ${base}/v1.1/gmail.com`)
-  return { app, address, reloader, stop }
-}
-
-/** Certificate renewals (e.g. certbot) take effect on SIGHUP without dropping connections. */
-function reloadTls (app: FastifyInstance, config: Config): void {
-  try {
-    const tls = readTls(config)!
-    ;(app.server as unknown as HttpsServer).setSecureContext(tls)
-    app.log.info('TLS certificate reloaded')
-  } catch (err) {
-    app.log.error({ err }, 'cannot reload the TLS certificate; keeping the current one')
-  }
+  const { serve } = await import('./serve.ts')
+  return serve(config, loading, options)
 }
 
 export async function main (args: readonly string[] = process.argv.slice(2)): Promise<void> {

@@ -11,17 +11,15 @@
  * which then decides and reports positions. Positions for cross-file clashes are found by re-reading just the
  * files concerned, so no parse tree is kept per file.
  */
-import { readFileSync, statSync } from 'node:fs'
-import { readdir } from 'node:fs/promises'
-import { basename, extname, join } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { basename, extname } from 'node:path'
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml'
 import type { Document, LineCounter } from 'yaml'
 import { providerSchema, type Provider } from '../model/provider.ts'
 import { Catalog } from './catalog.ts'
+import { listProviderDirectory } from './list.ts'
 import { problemsFromIssues, type Problem } from './report.ts'
 import { yamlPackage } from './yaml-package.ts'
-
-export const PROVIDER_FILE_EXTENSIONS = new Set(['.yaml', '.yml'])
 
 export type LoadResult =
   | { ok: true, catalog: Catalog, files: string[] }
@@ -98,20 +96,33 @@ export function parseCarefully (file: string, text: string): { ok: true, value: 
   return { ok: true, value: { file, text, doc, lines, provider: { ...parsed.data, id: idOf(file, parsed.data) } } }
 }
 
-/** Where a path is in a file, read again for just this (clashes are rare; keeping every tree would cost memory). */
-function positionOf (parsed: ParsedFile, path: (string | number)[]): { line: number, col: number } {
+/**
+ * Where a path is in a file, read again for just this (clashes are rare; keeping every tree would cost memory).
+ * A file on disk comes without its text (see `CheckedFile`) and is read again; if it has gone meanwhile, the clash
+ * is placed at its start.
+ */
+function positionOf (checked: CheckedFile, path: (string | number)[]): { line: number, col: number } {
+  const text = checked.text ?? readAgain(checked.file)
   const { LineCounter, parseDocument } = yamlPackage()
   const lines = new LineCounter()
-  const doc = parseDocument(parsed.text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
   const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined
   return lines.linePos(node?.range?.[0] ?? 0)
 }
 
+function readAgain (file: string): string {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch {
+    return ''
+  }
+}
+
 /** Checks that span files: one id per provider, one provider per domain. Names both files of a clash. */
-function crossFileProblems (files: readonly ParsedFile[]): Problem[] {
+function crossFileProblems (files: readonly CheckedFile[]): Problem[] {
   const problems: Problem[] = []
-  const ids = new Map<string, ParsedFile>()
-  const domains = new Map<string, ParsedFile>()
+  const ids = new Map<string, CheckedFile>()
+  const domains = new Map<string, CheckedFile>()
   for (const parsed of files) {
     const { provider } = parsed
     const firstWithId = ids.get(provider.id)
@@ -134,60 +145,35 @@ function crossFileProblems (files: readonly ParsedFile[]): Problem[] {
   return problems
 }
 
-/** Lists the provider files of a directory, sorted so results do not depend on the file system's order. */
-export async function listProviderFiles (dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true })
-  return entries
-    .filter((entry) => !entry.name.startsWith('.') && PROVIDER_FILE_EXTENSIONS.has(extname(entry.name)))
-    // A Kubernetes ConfigMap volume holds symlinks (`gmail.yaml` → `..data/gmail.yaml`), so links to files count.
-    .filter((entry) => entry.isFile() || (entry.isSymbolicLink() && isFileBehindLink(join(dir, entry.name))))
-    .map((entry) => join(dir, entry.name))
-    .sort()
-}
-
-function isFileBehindLink (path: string): boolean {
-  try {
-    return statSync(path).isFile()
-  } catch {
-    return false // a dangling link, e.g. mid-swap
-  }
-}
-
 /** Every provider of a directory, validated, as plain data (what a worker thread can send back; see load-off-thread.ts). */
 export type ValidatedProviders =
   | { ok: true, providers: Provider[], files: string[] }
   | { ok: false, problems: Problem[] }
 
-/** The provider files of a directory, or why there are none to load. */
-export type Listing = { ok: true, files: string[] } | { ok: false, problems: Problem[] }
-
-export async function listProviderDirectory (dir: string): Promise<Listing> {
-  let files: string[]
-  try {
-    files = await listProviderFiles(dir)
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'directory does not exist' : (error as Error).message
-    return { ok: false, problems: [{ file: dir, line: 1, col: 1, path: '', message: `cannot read providers: ${reason}` }] }
-  }
-  if (files.length === 0) {
-    return { ok: false, problems: [{ file: dir, line: 1, col: 1, path: '', message: 'no provider files (*.yaml) found' }] }
-  }
-  return { ok: true, files }
+/**
+ * A file that passed its own checks. Its text is kept only when it was not read from disk (`buildCatalog`), for
+ * the positions of clashes between files (`positionOf`); a file on disk is read again for them.
+ */
+export interface CheckedFile {
+  file: string
+  provider: Provider
+  text?: string
 }
 
 /** Files read and checked one by one (the part that can be split among threads); see `combineFileChecks`. */
 export interface FileChecks {
-  parsed: ParsedFile[]
+  parsed: CheckedFile[]
   problems: Problem[]
 }
 
 /**
  * Reads and checks each listed provider file on its own. Synchronously: for thousands of small files this is
  * several times quicker than asynchronous reads (each of which is four thread-pool round trips), and validating
- * them blocks the thread for longer anyway.
+ * them blocks the thread for longer anyway. No text is kept: a clash between files is placed by reading the file
+ * again (`positionOf`), and 10,000 texts held to the end cost the loading thread time in garbage collection.
  */
 export function checkProviderFiles (files: readonly string[]): FileChecks {
-  return checkSources(files.map((file) => ({ file, text: readFileSync(file, 'utf8') })))
+  return checkSources(files.map((file) => ({ file, text: () => readFileSync(file, 'utf8') })), false)
 }
 
 /** Reads and validates listed provider files: each on its own, then the checks that span files. */
@@ -220,13 +206,18 @@ function validateSources (sources: ReadonlyArray<{ file: string, text: string }>
   return combineFileChecks([checkSources(sources)])
 }
 
-function checkSources (sources: ReadonlyArray<{ file: string, text: string }>): FileChecks {
+/** `text` is a function where the file is to be read only when its turn comes. */
+type Source = { file: string, text: string | (() => string) }
+
+function checkSources (sources: readonly Source[], keepTexts = true): FileChecks {
   const problems: Problem[] = []
-  const parsed: ParsedFile[] = []
-  for (const { file, text } of sources) {
+  const parsed: CheckedFile[] = []
+  for (const source of sources) {
+    const { file } = source
+    const text = typeof source.text === 'string' ? source.text : source.text()
     const result = parseProviderFile(file, text)
     // Only what the catalog needs is kept: a parse tree per file would cost memory with thousands of files.
-    if (result.ok) parsed.push({ file, text, provider: result.value.provider })
+    if (result.ok) parsed.push(keepTexts ? { file, text, provider: result.value.provider } : { file, provider: result.value.provider })
     else problems.push(...result.problems)
   }
   return { parsed, problems }

@@ -6,7 +6,8 @@
  */
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { extname, join } from 'node:path'
-import { buildCatalog, listProviderFiles, parseProviderFile } from '../catalog/load.ts'
+import { listProviderFiles } from '../catalog/list.ts'
+import { buildCatalog, parseProviderFile } from '../catalog/load.ts'
 import { formatProblem } from '../catalog/report.ts'
 import { formatNote } from './import-log.ts'
 import { importAutoconfigFiles, yamlFileName, type ImportedProvider, type ImportSource } from './import.ts'

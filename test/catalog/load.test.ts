@@ -2,7 +2,8 @@ import { readdir, readFile, mkdtemp, writeFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { buildCatalog, listProviderFiles, loadProviders, parseCarefully, parseProviderFile, parseQuickly } from '../../src/catalog/load.ts'
+import { listProviderFiles } from '../../src/catalog/list.ts'
+import { buildCatalog, checkProviderFiles, combineFileChecks, loadProviders, parseCarefully, parseProviderFile, parseQuickly } from '../../src/catalog/load.ts'
 import { formatProblem } from '../../src/catalog/report.ts'
 import { BUNDLED_DIR, INVALID_PROVIDERS_DIR, VALID_PROVIDERS_DIR } from '../helper.ts'
 
@@ -88,6 +89,21 @@ t.test('cross-file problems name both files; nothing is loaded when any file is 
   ])
 })
 
+t.test('files on disk are read again to place a clash, and one gone meanwhile is placed at its start', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'clash-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  const server = 'incoming: [{ type: imap, host: imap.example.com }]\noutgoing: [{ host: smtp.example.com }]\n'
+  await writeFile(join(dir, 'a.yaml'), `name: A\ndomains: [shared.test]\n${server}`)
+  await writeFile(join(dir, 'b.yaml'), `name: B\n\ndomains:\n  - b.test\n  - shared.test\n${server}`)
+  const checks = checkProviderFiles([join(dir, 'a.yaml'), join(dir, 'b.yaml')])
+  t.same(checks.parsed.map((file) => Object.keys(file)), [['file', 'provider'], ['file', 'provider']], 'no text is kept')
+  const placed = combineFileChecks([checks])
+  t.same(placed.ok ? [] : placed.problems.map(formatProblem), [`${join(dir, 'b.yaml')}:5:5 domains.1: "shared.test" is already claimed by ${join(dir, 'a.yaml')}`])
+  await rm(join(dir, 'b.yaml'))
+  const gone = combineFileChecks([checks])
+  t.same(gone.ok ? [] : gone.problems.map(formatProblem), [`${join(dir, 'b.yaml')}:1:1 domains.1: "shared.test" is already claimed by ${join(dir, 'a.yaml')}`])
+})
+
 t.test('directory problems', async (t) => {
   const missing = await loadProviders('/nonexistent/providers')
   t.same(missing.ok ? [] : missing.problems.map(formatProblem), ['/nonexistent/providers:1:1 cannot read providers: directory does not exist'])
@@ -135,19 +151,4 @@ t.test('what YAML could read two ways goes to the careful parser, which decides'
   t.same(quick?.provider, careful.ok ? careful.value.provider : 'careful failed')
   t.equal(quick?.provider.incoming[0]?.port, 993)
   t.equal(quick?.provider.shortName, 'yes')
-})
-
-t.test('links to files count as provider files (a Kubernetes ConfigMap volume); hidden and dangling ones do not', async (t) => {
-  const { symlink, mkdir } = await import('node:fs/promises')
-  const dir = await mkdtemp(join(tmpdir(), 'links-'))
-  t.teardown(() => rm(dir, { recursive: true, force: true }))
-  await mkdir(join(dir, '..2026_01_01'))
-  await writeFile(join(dir, '..2026_01_01', 'minimal.yaml'), await readFile(join(VALID_PROVIDERS_DIR, 'minimal.yaml'), 'utf8'))
-  await symlink('..2026_01_01', join(dir, '..data'))
-  await symlink('..data/minimal.yaml', join(dir, 'minimal.yaml'))
-  await symlink('..data/gone.yaml', join(dir, 'dangling.yaml'))
-  await writeFile(join(dir, '.hidden.yaml'), 'not: [a provider')
-  t.same(await listProviderFiles(dir), [join(dir, 'minimal.yaml')])
-  const loaded = await loadProviders(dir)
-  t.ok(loaded.ok && loaded.catalog.match('minimal.test') !== undefined)
 })

@@ -1,0 +1,175 @@
+/**
+ * The running server: the app built and listening, the catalog being loaded swapped in once it is complete,
+ * reloads, shutdown (see server.ts for the order of events). Loaded by server.ts only once the providers have
+ * started loading, so the loading threads do not wait for the app's modules.
+ */
+import { readFileSync } from 'node:fs'
+import type { Server as HttpsServer } from 'node:https'
+import closeWithGrace from 'close-with-grace'
+import type { FastifyInstance } from 'fastify'
+import type { DestinationStream } from 'pino'
+import { buildApp } from './app.ts'
+import { Catalog } from './catalog/catalog.ts'
+import type { LoadResult } from './catalog/load.ts'
+import { loadProvidersOffThread } from './catalog/load-off-thread.ts'
+import { ProviderLookup } from './catalog/lookup.ts'
+import { CatalogReloader, type ReloadOutcome } from './catalog/reload.ts'
+import { formatProblem } from './catalog/report.ts'
+import type { Config } from './config.ts'
+import { Readiness } from './http/plugins/readiness.ts'
+import { warmAutoconfigInBackground } from './http/prepared-autoconfig.ts'
+
+export interface StartOptions {
+  /** Where log lines go; standard output by default. */
+  logDestination?: DestinationStream
+  /** Install the SIGTERM/SIGINT/SIGHUP handlers (the process); tests running in-process turn this off. */
+  signals?: boolean
+}
+
+export interface RunningServer {
+  app: FastifyInstance
+  /** `http://127.0.0.1:8080` or `https://…` */
+  address: string
+  reloader: CatalogReloader
+  /** Stops as SIGTERM does, without exiting the process. */
+  stop: () => Promise<void>
+}
+
+/**
+ * Every provider's autoconfig document, rendered as a catalog is swapped in: in the background, a batch at a
+ * time, since requests render what they need themselves until then (a 10,000-provider catalog would otherwise
+ * take longer to get ready). Warming stops when a newer catalog replaces this one. Autodiscover templates are
+ * compiled on first use (prepared-autodiscover.ts).
+ */
+function prepareCatalog (app: FastifyInstance, lookup: ProviderLookup, catalog: Catalog): void {
+  // Starts on the next turn of the event loop, after the caller has swapped the catalog in.
+  const isCurrent = () => lookup.catalog === catalog
+  warmAutoconfigInBackground(catalog.providers.values(), isCurrent)
+    .catch((err: unknown) => app.log.error({ err }, 'rendering autoconfig documents ahead failed; requests render their own'))
+}
+
+function readTls (config: Config): { cert: Buffer, key: Buffer } | undefined {
+  if (config.tls === undefined) return undefined
+  return { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) }
+}
+
+function logReload (app: FastifyInstance, outcome: ReloadOutcome): void {
+  const durationMs = Math.round(outcome.durationMs)
+  if (outcome.ok) {
+    app.metrics.reloadSucceeded()
+    app.log.info({ reason: outcome.reason, providers: outcome.catalog.providers.size, domains: outcome.catalog.domainCount, durationMs }, 'providers reloaded')
+  } else {
+    app.metrics.reloadFailed()
+    const { catalog } = app.providers
+    app.log.error({ reason: outcome.reason, problems: outcome.problems.map(formatProblem), durationMs },
+      `reload rejected (${outcome.problems.length} problem(s)); still serving the previous ${catalog.providers.size} providers`)
+  }
+}
+
+/** Closes the listener and waits for requests in flight, cutting connections still open after `timeoutMs`. */
+async function closeGracefully (app: FastifyInstance, timeoutMs: number): Promise<void> {
+  const timer = setTimeout(() => {
+    app.log.warn({ timeoutMs }, 'requests still running at the shutdown timeout; closing their connections')
+    app.server.closeAllConnections()
+  }, timeoutMs)
+  timer.unref()
+  try {
+    await app.close()
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** Builds the app and listens while `loading` runs; serves its catalog once complete (or stops, naming every problem). */
+export async function serve (config: Config, loading: Promise<LoadResult>, options: StartOptions = {}): Promise<RunningServer | undefined> {
+  const readiness = new Readiness('loading')
+  const lookup = new ProviderLookup(new Catalog([]))
+  const app = await buildApp({
+    lookup,
+    readiness,
+    logger: { level: config.logLevel, format: config.logFormat, ...(options.logDestination === undefined ? {} : { destination: options.logDestination }) },
+    logAddresses: config.logAddresses,
+    trustProxy: config.trustProxy,
+    ...(config.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.publicBaseUrl }),
+    corsOrigins: config.corsOrigins,
+    rateLimit: config.rateLimit,
+    ...(config.tls === undefined ? {} : { https: readTls(config)! }),
+    processMetrics: true,
+  })
+
+  const reloader = new CatalogReloader({
+    dir: config.providersDir,
+    // Off the main thread, so requests are not held up while a large catalog is validated.
+    load: (dir) => loadProvidersOffThread(dir),
+    lookup,
+    prepare: (catalog) => prepareCatalog(app, lookup, catalog),
+    onReload: (outcome) => logReload(app, outcome),
+    onWatchError: (err) => app.log.error({ err, dir: config.providersDir }, 'cannot watch the providers directory; reload with SIGHUP'),
+  })
+  const onHangup = () => {
+    app.log.info('SIGHUP: reloading providers' + (config.tls === undefined ? '' : ' and the TLS certificate'))
+    reloader.reload('SIGHUP').catch(() => {}) // failures are reported through onReload
+    if (config.tls !== undefined) reloadTls(app, config)
+  }
+  let stopping: Promise<void> | undefined
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      readiness.markStopping()
+      reloader.close()
+      process.removeListener('SIGHUP', onHangup)
+      await closeGracefully(app, config.shutdownTimeoutMs)
+    })()
+    return stopping
+  }
+
+  const signals = options.signals !== false
+  // The bound on a graceful stop is ours (closeGracefully); close-with-grace's own delay is only a last resort.
+  const grace = signals
+    ? closeWithGrace({ delay: config.shutdownTimeoutMs + 5000, skip: ['SIGHUP'], logger: { error: (msg: unknown) => app.log.error(msg) } }, async ({ signal, err }) => {
+      if (err !== undefined) app.log.error({ err }, 'stopping after an error')
+      else app.log.info({ signal }, 'stopping: finishing requests in flight')
+      await stop()
+    })
+    : undefined
+
+  let address: string
+  try {
+    address = await app.listen({ host: config.host, port: config.port })
+  } catch (error) {
+    grace?.uninstall()
+    await app.close()
+    throw error
+  }
+
+  const loaded = await loading
+  if (!loaded.ok) {
+    for (const problem of loaded.problems) process.stderr.write(`${formatProblem(problem)}\n`)
+    process.stderr.write(`${loaded.problems.length} problem(s) in ${config.providersDir}; not starting.\n`)
+    grace?.uninstall()
+    await stop()
+    process.exitCode = 1
+    return undefined
+  }
+  prepareCatalog(app, lookup, loaded.catalog)
+  lookup.replace(loaded.catalog)
+  app.metrics.catalogLoaded()
+  readiness.markReady()
+  if (config.watchProviders) reloader.watch()
+  if (signals) process.on('SIGHUP', onHangup)
+
+  const base = address.replace('://0.0.0.0', '://localhost').replace('://[::]', '://localhost')
+  app.log.info({ providers: loaded.catalog.providers.size, domains: loaded.catalog.domainCount, dir: config.providersDir, watching: config.watchProviders },
+    `ready on ${address}; try: curl ${base}/v1.1/gmail.com`)
+  return { app, address, reloader, stop }
+}
+
+/** Certificate renewals (e.g. certbot) take effect on SIGHUP without dropping connections. */
+function reloadTls (app: FastifyInstance, config: Config): void {
+  try {
+    const tls = readTls(config)!
+    ;(app.server as unknown as HttpsServer).setSecureContext(tls)
+    app.log.info('TLS certificate reloaded')
+  } catch (err) {
+    app.log.error({ err }, 'cannot reload the TLS certificate; keeping the current one')
+  }
+}
