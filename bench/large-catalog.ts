@@ -14,7 +14,8 @@ export function largeCatalogDomain (provider: number, index: number): string {
   return `mail${index}.hoster${provider}.example`
 }
 
-function providerYaml (p: number): string {
+/** The YAML of generated provider p, as written into the catalog. */
+export function largeProviderYaml (p: number): string {
   const domains = Array.from({ length: DOMAINS_PER_PROVIDER }, (_, i) => `  - ${largeCatalogDomain(p, i)}`).join('\n')
   return `name: Hoster ${p}
 shortName: H${p}
@@ -48,7 +49,7 @@ export async function writeLargeCatalog (dir: string, providers = LARGE_PROVIDER
   const batch = 500
   for (let start = 0; start < providers; start += batch) {
     const writes = []
-    for (let p = start; p < Math.min(providers, start + batch); p++) writes.push(writeFile(`${dir}/hoster${p}.yaml`, providerYaml(p)))
+    for (let p = start; p < Math.min(providers, start + batch); p++) writes.push(writeFile(`${dir}/hoster${p}.yaml`, largeProviderYaml(p)))
     await Promise.all(writes)
   }
 }
