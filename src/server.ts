@@ -13,7 +13,7 @@
  * imported first would delay them (the app's modules take some 0.3 s to load).
  */
 import type { LoadResult } from './catalog/load.ts'
-import { loadProvidersOffThread } from './catalog/load-off-thread.ts'
+import { startLoadingOffThread, type Loading } from './catalog/load-off-thread.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
 import { isMainModule } from './main-module.ts'
 import type { RunningServer, StartOptions } from './serve.ts'
@@ -21,9 +21,14 @@ import type { RunningServer, StartOptions } from './serve.ts'
 export type { RunningServer, StartOptions } from './serve.ts'
 
 export async function startServer (config: Config, options: StartOptions = {}): Promise<RunningServer | undefined> {
-  const loading = loadProvidersOffThread(config.providersDir).catch(
-    (error: unknown): LoadResult => ({ ok: false, problems: [{ file: config.providersDir, line: 1, col: 1, path: '', message: `cannot load providers: ${(error as Error).message}` }] }),
-  )
+  const started = startLoadingOffThread(config.providersDir)
+  const loading: Loading = {
+    // Caught at once: a worker may fail while the app is still being built, before anything awaits the result.
+    result: started.result.catch(
+      (error: unknown): LoadResult => ({ ok: false, problems: [{ file: config.providersDir, line: 1, col: 1, path: '', message: `cannot load providers: ${(error as Error).message}` }] }),
+    ),
+    helpHere: () => started.helpHere(),
+  }
   const { serve } = await import('./serve.ts')
   return serve(config, loading, options)
 }

@@ -1,9 +1,17 @@
 /**
- * A worker thread of load-off-thread.ts: reads and checks each provider file it is given and posts the result
- * back as JSON text (see there); the checks that span files run on the calling thread.
+ * A worker thread of load-off-thread.ts: claims shares of the listed files until none are left, reads and checks
+ * each file of them, and posts the checks back as JSON text (see there); the checks that span files run on the
+ * calling thread.
  */
 import { parentPort, workerData } from 'node:worker_threads'
+import { FileShares } from './file-shares.ts'
 import { checkProviderFiles } from './load.ts'
+import type { WorkerShares } from './load-off-thread.ts'
 
-const { files } = workerData as { files: string[] }
-parentPort!.postMessage(JSON.stringify(checkProviderFiles(files)))
+const { files, shareFiles, next } = workerData as WorkerShares
+const shares = new FileShares(files, shareFiles, next)
+const checked = []
+for (let share = shares.claim(); share !== undefined; share = shares.claim()) {
+  checked.push({ index: share.index, checks: checkProviderFiles(share.files) })
+}
+parentPort!.postMessage(JSON.stringify(checked))

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { loadProviders } from '../../src/catalog/load.ts'
-import { loadProvidersOffThread } from '../../src/catalog/load-off-thread.ts'
+import { loadProvidersOffThread, startLoadingOffThread } from '../../src/catalog/load-off-thread.ts'
 import { BUNDLED_DIR, INVALID_PROVIDERS_DIR, VALID_PROVIDERS_DIR } from '../helper.ts'
 
 t.test('a worker thread (asked for at any size) loads the same catalog as the main thread', async (t) => {
   for (const dir of [BUNDLED_DIR, VALID_PROVIDERS_DIR]) {
-    const [here, there] = await Promise.all([loadProviders(dir), loadProvidersOffThread(dir, 1)])
+    const [here, there] = await Promise.all([loadProviders(dir), loadProvidersOffThread(dir, { minFiles: 1 })])
     if (!here.ok || !there.ok) throw new Error(`${dir} must load`)
     t.same([...there.catalog.providers.entries()], [...here.catalog.providers.entries()], dir)
     t.equal(there.catalog.domainCount, here.catalog.domainCount)
@@ -18,7 +18,7 @@ t.test('a worker thread (asked for at any size) loads the same catalog as the ma
 })
 
 t.test('and reports the same problems, every one with its position', async (t) => {
-  const [here, there] = await Promise.all([loadProviders(INVALID_PROVIDERS_DIR), loadProvidersOffThread(INVALID_PROVIDERS_DIR, 1)])
+  const [here, there] = await Promise.all([loadProviders(INVALID_PROVIDERS_DIR), loadProvidersOffThread(INVALID_PROVIDERS_DIR, { minFiles: 1, shareFiles: 3 })])
   if (here.ok || there.ok) throw new Error('the invalid fixtures must not load')
   t.ok(there.problems.length > 1)
   t.same(there.problems, here.problems)
@@ -55,8 +55,8 @@ t.test('the main thread stays free while a large directory loads', async (t) => 
     return longest
   }
   const onThread = await longestStall(loadProviders)
-  const offThread = await longestStall((dir) => loadProvidersOffThread(dir, 1000))
-  const below = await longestStall((dir) => loadProvidersOffThread(dir, 2000))
+  const offThread = await longestStall((dir) => loadProvidersOffThread(dir, { minFiles: 1000 }))
+  const below = await longestStall((dir) => loadProvidersOffThread(dir, { minFiles: 2000 }))
   t.ok(onThread > 2 * offThread, `loading on a worker stalls the event loop less: ${offThread.toFixed(0)} ms against ${onThread.toFixed(0)} ms here`)
   t.ok(below > 2 * offThread, `below the threshold it loads here (${below.toFixed(0)} ms stall)`)
 })
@@ -68,7 +68,7 @@ t.test('split among workers, clashes between files of different workers are stil
   // Listed in name order: p0…p5. With two files per worker at least, p0 and p5 fall to different workers.
   for (let i = 0; i < 6; i++) writeFileSync(join(dir, `p${i}.yaml`), provider(i, i === 5 ? 'h0.test' : `h${i}.test`))
   writeFileSync(join(dir, 'p6.yaml'), 'name: [broken\n')
-  const [here, there, oneWorker] = await Promise.all([loadProviders(dir), loadProvidersOffThread(dir, 2), loadProvidersOffThread(dir, 2, 1)])
+  const [here, there, oneWorker] = await Promise.all([loadProviders(dir), loadProvidersOffThread(dir, { minFiles: 2, maxWorkers: 2, shareFiles: 2 }), loadProvidersOffThread(dir, { minFiles: 2, maxWorkers: 1 })])
   if (here.ok || there.ok || oneWorker.ok) throw new Error('the clash and the broken file must be found')
   t.same(there.problems, here.problems, 'the same problems, in the same order')
   t.same(oneWorker.problems, here.problems, 'and with a single worker')
@@ -79,6 +79,35 @@ t.test('split among workers, clashes between files of different workers are stil
   ])
   rmSync(join(dir, 'p6.yaml'))
   writeFileSync(join(dir, 'p5.yaml'), provider(5, 'h5.test'))
-  const loaded = await loadProvidersOffThread(dir, 2)
+  const loaded = await loadProvidersOffThread(dir, { minFiles: 2, shareFiles: 2 })
   t.ok(loaded.ok && loaded.catalog.providers.size === 6 && loaded.catalog.match('h5.test')?.provider.id === 'p5', 'and without them, every provider from every worker')
+})
+
+t.test('the calling thread may claim shares too: the same catalog, problems in listing order, files checked once', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'off-thread-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const provider = (i: number, domain: string) => `name: Hoster ${i}\ndomains: [${domain}]\nincoming:\n  - type: imap\n    host: imap.h${i}.test\noutgoing:\n  - host: smtp.h${i}.test\n`
+  // Zero-padded, so the listing order is the numeric one; a broken file and a clash at either end.
+  const name = (i: number) => join(dir, `p${String(i).padStart(4, '0')}.yaml`)
+  for (let i = 0; i < 3000; i++) writeFileSync(name(i), provider(i, i === 2999 ? 'h0.test' : `h${i}.test`))
+  writeFileSync(name(5), 'name: [broken\n')
+  const here = await loadProviders(dir)
+  const loading = startLoadingOffThread(dir, { minFiles: 1000, maxWorkers: 1, shareFiles: 50 })
+  const checkedHere = await loading.helpHere()
+  const there = await loading.result
+  if (here.ok || there.ok) throw new Error('the clash and the broken file must be found')
+  t.same(there.problems, here.problems, 'the same problems in the same order')
+  // How many fall to each thread depends on how soon the worker is up (from source, compiling TypeScript, it may
+  // be up only once this thread has taken every share); that every file is checked once, the results below show.
+  t.ok(checkedHere > 0 && checkedHere <= 3000, `this thread checked ${checkedHere} of the 3000 files, the worker the others`)
+  t.equal(await loading.helpHere(), checkedHere, 'asked again, it does nothing more')
+
+  writeFileSync(name(5), provider(5, 'h5.test'))
+  writeFileSync(name(2999), provider(2999, 'h2999.test'))
+  const valid = startLoadingOffThread(dir, { minFiles: 1000, maxWorkers: 1, shareFiles: 50 })
+  await valid.helpHere()
+  const [loaded, reference] = await Promise.all([valid.result, loadProviders(dir)])
+  if (!loaded.ok || !reference.ok) throw new Error('the directory must load')
+  t.same(loaded.files, reference.files, 'every file once, in listing order')
+  t.same([...loaded.catalog.providers.keys()], [...reference.catalog.providers.keys()])
 })
