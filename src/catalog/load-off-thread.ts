@@ -15,7 +15,9 @@
  * Start-up waits for the slowest worker, so the workers start first: this module loads neither zod nor a YAML
  * parser itself (the listing is in list.ts, the loader is imported once the workers run), and the server starts
  * the load before it loads the app. A worker answers with JSON text rather than objects: for 5,000 providers,
- * copying the objects across threads took 140–175 ms, the text 10 ms and parsing it here 44 ms.
+ * copying the objects across threads took 140–175 ms, the text 10 ms and parsing it here 44 ms. It sends each
+ * share's as soon as it is checked, so little is left to send and parse once the last share is done, and the
+ * worker holds no results.
  */
 import { availableParallelism } from 'node:os'
 import { extname } from 'node:path'
@@ -162,9 +164,14 @@ function checkOnWorker (shares: FileShares, started: Worker[]): Promise<ShareChe
     const worker = new Worker(WORKER_URL, { workerData })
     started.push(worker)
     let answered = false
-    worker.once('message', (checks: string) => {
+    const checked: ShareChecks[] = []
+    worker.on('message', (share: string | null) => {
+      if (share !== null) {
+        checked.push(JSON.parse(share) as ShareChecks)
+        return
+      }
       answered = true
-      resolve(JSON.parse(checks) as ShareChecks[])
+      resolve(checked)
     })
     worker.once('error', reject)
     worker.once('exit', (code) => {
