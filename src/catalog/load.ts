@@ -150,7 +150,7 @@ function crossFileProblems (files: readonly CheckedFile[]): Problem[] {
   return problems
 }
 
-/** Every provider of a directory, validated, as plain data (what a worker thread can send back; see load-off-thread.ts). */
+/** Every provider of a directory, validated, or every problem found (what the checks of all files combine into). */
 export type ValidatedProviders =
   | { ok: true, providers: Provider[], files: string[] }
   | { ok: false, problems: Problem[] }
@@ -178,7 +178,7 @@ export interface FileChecks {
  * again (`positionOf`), and 10,000 texts held to the end cost the loading thread time in garbage collection.
  */
 export function checkProviderFiles (files: readonly string[]): FileChecks {
-  return checkSources(files.map((file) => ({ file, text: () => readFileSync(file, 'utf8') })), false)
+  return checkSources(files.map((file) => ({ file, text: () => readFileSync(file, 'utf8') })))
 }
 
 /** Reads and validates listed provider files: each on its own, then the checks that span files. */
@@ -211,19 +211,22 @@ function validateSources (sources: ReadonlyArray<{ file: string, text: string }>
   return combineFileChecks([checkSources(sources)])
 }
 
-/** `text` is a function where the file is to be read only when its turn comes. */
+/**
+ * A file's text, or a function that reads it from disk when its turn comes. Only a given text is kept with the
+ * result (see `CheckedFile`).
+ */
 type Source = { file: string, text: string | (() => string) }
 
-function checkSources (sources: readonly Source[], keepTexts = true): FileChecks {
+function checkSources (sources: readonly Source[]): FileChecks {
   const problems: Problem[] = []
   const parsed: CheckedFile[] = []
-  for (const source of sources) {
-    const { file } = source
-    const text = typeof source.text === 'string' ? source.text : source.text()
+  for (const { file, text: textOrRead } of sources) {
+    const text = typeof textOrRead === 'string' ? textOrRead : textOrRead()
     const result = parseProviderFile(file, text)
     // Only what the catalog needs is kept: a parse tree per file would cost memory with thousands of files.
-    if (result.ok) parsed.push(keepTexts ? { file, text, provider: result.value.provider } : { file, provider: result.value.provider })
-    else problems.push(...result.problems)
+    if (!result.ok) problems.push(...result.problems)
+    else if (typeof textOrRead === 'string') parsed.push({ file, text, provider: result.value.provider })
+    else parsed.push({ file, provider: result.value.provider })
   }
   return { parsed, problems }
 }
