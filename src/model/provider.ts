@@ -61,6 +61,39 @@ const KNOWN_PLACEHOLDERS = new Set<string>(PLACEHOLDERS)
 
 /** Lower-cases and converts an internationalised domain to A-labels; undefined when it is not a hostname. */
 export function toAsciiHostname (value: string): string | undefined {
+  return plainHostname(value) ?? normalizedHostname(value)
+}
+
+const DOT = 0x2e
+const HYPHEN = 0x2d
+
+/**
+ * The common case by character codes, several times quicker than `normalizedHostname` (start-up checks some
+ * 130,000 host names for a 10,000-provider catalog): a name of ASCII letters, digits, hyphens and dots only, in
+ * labels of 1 to 63 characters that neither start nor end with a hyphen, at most 253 in all. Lower-cased. Undefined
+ * for anything else, which `normalizedHostname` decides (it gives the same answer for these; a test compares them).
+ */
+function plainHostname (value: string): string | undefined {
+  if (value.length === 0 || value.length > 253) return undefined
+  let upper = false
+  let labelStart = 0
+  for (let i = 0; i <= value.length; i++) {
+    const code = i === value.length ? DOT : value.charCodeAt(i)
+    if (code === DOT) {
+      const length = i - labelStart
+      if (length === 0 || length > 63 || value.charCodeAt(labelStart) === HYPHEN || value.charCodeAt(i - 1) === HYPHEN) return undefined
+      labelStart = i + 1
+    } else if (code >= 0x41 && code <= 0x5a) {
+      upper = true
+    } else if (!((code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || code === HYPHEN)) {
+      return undefined
+    }
+  }
+  return upper ? value.toLowerCase() : value
+}
+
+/** The general path of `toAsciiHostname`: trimming, a trailing dot, IDNA; exported for the test that holds the quick path to it. */
+export function normalizedHostname (value: string): string | undefined {
   const trimmed = value.trim().replace(/\.$/, '').toLowerCase()
   if (trimmed === '' || trimmed.length > 253) return undefined
   const ascii = /^[\x21-\x7e]*$/.test(trimmed) ? trimmed : domainToASCII(trimmed)

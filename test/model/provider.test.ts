@@ -1,5 +1,6 @@
+import fc from 'fast-check'
 import t from 'tap'
-import { DEFAULT_PORTS, providerSchema, toAsciiHostname } from '../../src/model/provider.ts'
+import { DEFAULT_PORTS, normalizedHostname, providerSchema, toAsciiHostname } from '../../src/model/provider.ts'
 
 const base = { name: 'Test', domains: ['test.example'], outgoing: [{ host: 'smtp.test.example' }] }
 
@@ -27,6 +28,44 @@ t.test('hostnames: placeholders allowed, IDN converted, junk refused', async (t)
   t.equal(host('mail example.com').success, false)
   t.equal(host('<script>').success, false)
   t.equal(toAsciiHostname('-bad.example'), undefined)
+})
+
+t.test('host names: the quick path by character codes answers as the general one does', async (t) => {
+  const named: Array<[string, string | undefined]> = [
+    ['imap.example.com', 'imap.example.com'],
+    ['IMAP.Example.COM', 'imap.example.com'],
+    ['a', 'a'],
+    ['192.0.2.1', '192.0.2.1'],
+    [`${'a'.repeat(63)}.example`, `${'a'.repeat(63)}.example`],
+    [`${'a'.repeat(64)}.example`, undefined],
+    [`${'a.'.repeat(126)}a`, `${'a.'.repeat(126)}a`],
+    [`${'a.'.repeat(126)}ab`, undefined],
+    ['a..b', undefined],
+    ['.a', undefined],
+    ['-a.b', undefined],
+    ['a-.b', undefined],
+    ['a_b.c', undefined],
+    ['imap.example.com.', 'imap.example.com'],
+    [' imap.example.com ', 'imap.example.com'],
+    ['Bücher.de', 'xn--bcher-kva.de'],
+    ['', undefined],
+  ]
+  for (const [value, expected] of named) {
+    t.equal(toAsciiHostname(value), expected, JSON.stringify(value))
+    t.equal(normalizedHostname(value), expected, `${JSON.stringify(value)}, general path`)
+  }
+  const label = fc.oneof(
+    fc.string({ unit: fc.constantFrom('a', 'Z', '0', '-', '_', 'ü', ' ', '%'), maxLength: 8 }),
+    fc.integer({ min: 61, max: 65 }).map((length) => 'x'.repeat(length)),
+  )
+  fc.assert(fc.property(fc.array(label, { maxLength: 6 }), fc.constantFrom('', '.', ' '), (labels, end) => {
+    const value = labels.join('.') + end
+    return toAsciiHostname(value) === normalizedHostname(value)
+  }), { numRuns: 20_000 })
+  fc.assert(fc.property(fc.integer({ min: 250, max: 256 }), (length) => {
+    const value = 'a.'.repeat(length).slice(0, length).replace(/\.$/, 'b')
+    return toAsciiHostname(value) === normalizedHostname(value)
+  }))
 })
 
 t.test('authentication lists: no duplicates, no login-free methods on incoming', async (t) => {
