@@ -139,6 +139,9 @@ t.test('named shapes: read as js-yaml reads them, or given up on', async (t) => 
     ['a block scalar with a blank line inside', 'a: >-\n  b\n\n  c\n', false],
     ['a block scalar with a more indented line', 'a: >-\n  b\n    c\n', false],
     ['a block scalar with trailing spaces', 'a: |-\n  b  \n', false],
+    ['a block scalar followed by a line of more spaces than its indentation (content)', 'a: |\n  x\n     \nb: c\n', false],
+    ['a folded one too', 'a: >-\n  x\n     \n', false],
+    ['a block scalar followed by a line of spaces', 'a: |\n  x\n  \nb: c\n', false],
     ['a kept block scalar', 'a: |+\n  b\n', false],
     ['an indentation indicator', 'a: >2\n   b\n', false],
     ['a block scalar with a comment on its header', 'a: >- # c\n  b\n', false],
@@ -187,7 +190,7 @@ const value: fc.Arbitrary<Value> = fc.letrec<{ value: Value }>((tie) => ({
     fc.record({
       kind: fc.constant('block' as const),
       header: fc.oneof({ weight: 4, arbitrary: fc.constantFrom('|', '|-', '>', '>-') }, { weight: 1, arbitrary: fc.constantFrom('|+', '>2', '>- # c') }),
-      lines: fc.array(fc.oneof({ weight: 4, arbitrary: fc.constantFrom('x', 'a b', '# c', 'd: e') }, { weight: 1, arbitrary: fc.constantFrom('', '  more', 'f  ') }), { minLength: 1, maxLength: 3 }),
+      lines: fc.array(fc.oneof({ weight: 4, arbitrary: fc.constantFrom('x', 'a b', '# c', 'd: e') }, { weight: 1, arbitrary: fc.constantFrom('', '  more', 'f  ', ' ', '   ') }), { minLength: 1, maxLength: 3 }),
     }),
   ),
 })).value
@@ -222,7 +225,12 @@ const documents = fc.record({
   top: fc.array(fc.tuple(key, value), { minLength: 1, maxLength: 5 }),
   step: fc.constantFrom(1, 2, 4),
   compact: fc.boolean(),
-}).map(({ top, step, compact }) => render({ kind: 'map', entries: top }, 0, step, compact))
+  // The text's end: as rendered, without its last line break, or with a line of spaces after it.
+  end: fc.constantFrom('as rendered', 'no final line break', 'spaces after'),
+}).map(({ top, step, compact, end }) => {
+  const text = render({ kind: 'map', entries: top }, 0, step, compact)
+  return end === 'no final line break' ? text.slice(0, -1) : end === 'spaces after' ? `${text}   \n` : text
+})
 
 t.test('generated documents full of traps: given up on, or read as js-yaml reads them', async (t) => {
   let read = 0
