@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
@@ -110,4 +110,20 @@ t.test('the calling thread may claim shares too: the same catalog, problems in l
   if (!loaded.ok || !reference.ok) throw new Error('the directory must load')
   t.same(loaded.files, reference.files, 'every file once, in listing order')
   t.same([...loaded.catalog.providers.keys()], [...reference.catalog.providers.keys()])
+})
+
+t.test('a listed file that cannot be read fails the load, on whichever thread meets it, and stops the others', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'off-thread-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const name = (i: number) => join(dir, `p${String(i).padStart(4, '0')}.yaml`)
+  for (let i = 0; i < 1200; i++) writeFileSync(name(i), `name: Hoster ${i}\ndomains: [h${i}.test]\nincoming: [{ type: imap, host: imap.h${i}.test }]\noutgoing: [{ host: smtp.h${i}.test }]\n`)
+  // Linux: a link to a regular file whose reading fails (EIO), so it is listed and then cannot be read.
+  rmSync(name(600))
+  symlinkSync('/proc/self/mem', name(600))
+  for (const helping of [false, true]) {
+    const loading = startLoadingOffThread(dir, { minFiles: 1000, maxWorkers: 1, shareFiles: 10 })
+    const helped = helping ? await loading.helpHere().then(() => 'finished', (error: Error) => error.message) : 'not asked'
+    await t.rejects(loading.result, /EIO/, `the load fails (this thread helping: ${helping})`)
+    t.ok(['finished', 'not asked'].includes(helped) || /EIO/.test(helped), `helping: ${helped}`)
+  }
 })
