@@ -101,18 +101,23 @@ export function parseCarefully (file: string, text: string): { ok: true, value: 
   return { ok: true, value: { file, text, doc, lines, provider: { ...parsed.data, id: idOf(file, parsed.data) } } }
 }
 
+/** Where paths are in a file: its tree with positions. */
+type Positions = (path: (string | number)[]) => { line: number, col: number }
+
 /**
- * Where a path is in a file, read again for just this (clashes are rare; keeping every tree would cost memory).
- * A file on disk comes without its text (see `CheckedFile`) and is read again; if it has gone meanwhile, the clash
- * is placed at its start.
+ * Where paths are in a file, read again for just this (clashes are rare; keeping every tree would cost memory).
+ * A file on disk comes without its text (see `CheckedFile`) and is read again; if it has gone meanwhile, its
+ * clashes are placed at its start.
  */
-function positionOf (checked: CheckedFile, path: (string | number)[]): { line: number, col: number } {
+function positionsIn (checked: CheckedFile): Positions {
   const text = checked.text ?? readAgain(checked.file)
   const { LineCounter, parseDocument } = yamlPackage()
   const lines = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
-  const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined
-  return lines.linePos(node?.range?.[0] ?? 0)
+  return (path) => {
+    const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined
+    return lines.linePos(node?.range?.[0] ?? 0)
+  }
 }
 
 function readAgain (file: string): string {
@@ -128,6 +133,13 @@ function crossFileProblems (files: readonly CheckedFile[]): Problem[] {
   const problems: Problem[] = []
   const ids = new Map<string, CheckedFile>()
   const domains = new Map<string, CheckedFile>()
+  // Each file is read and parsed once however many of its entries clash (a copied file clashes in every domain).
+  const trees = new Map<CheckedFile, Positions>()
+  const positionOf = (file: CheckedFile, path: (string | number)[]) => {
+    let positions = trees.get(file)
+    if (positions === undefined) trees.set(file, positions = positionsIn(file))
+    return positions(path)
+  }
   for (const parsed of files) {
     const { provider } = parsed
     const firstWithId = ids.get(provider.id)
