@@ -11,7 +11,14 @@ export interface FileShare {
   files: string[]
 }
 
-export class FileShares {
+/** What another thread needs to claim from the same shares (plain data a worker is given; see `FileShares.from`). */
+export interface SharedFileShares {
+  readonly files: readonly string[]
+  readonly shareFiles: number
+  readonly next: Int32Array<SharedArrayBuffer>
+}
+
+export class FileShares implements SharedFileShares {
   readonly files: readonly string[]
   readonly shareFiles: number
   /** The index of the next share to hand out, shared by every thread (Atomics). */
@@ -21,6 +28,16 @@ export class FileShares {
     this.files = files
     this.shareFiles = Math.max(1, shareFiles)
     this.next = next
+  }
+
+  /** The same shares, seen from another thread. */
+  static from ({ files, shareFiles, next }: SharedFileShares): FileShares {
+    return new FileShares(files, shareFiles, next)
+  }
+
+  /** What `from` needs, as plain data to hand to a worker (the counter stays shared). */
+  shared (): SharedFileShares {
+    return { files: this.files, shareFiles: this.shareFiles, next: this.next }
   }
 
   get count (): number {

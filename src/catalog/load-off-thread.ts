@@ -53,17 +53,10 @@ export interface OffThreadOptions {
   shareFiles?: number
 }
 
-/** A share's checks, from whichever thread claimed it. */
-interface ShareChecks {
+/** A share's checks, from whichever thread claimed it (a worker posts each as JSON, load-worker.ts). */
+export interface ShareChecks {
   index: number
   checks: FileChecks
-}
-
-/** What a worker is given (load-worker.ts). */
-export interface WorkerShares {
-  files: readonly string[]
-  shareFiles: number
-  next: Int32Array<SharedArrayBuffer>
 }
 
 /** A load under way. */
@@ -160,8 +153,7 @@ async function checkSharesHere (shares: FileShares): Promise<CheckedHere> {
 
 function checkOnWorker (shares: FileShares, started: Worker[]): Promise<ShareChecks[]> {
   return new Promise((resolve, reject) => {
-    const workerData: WorkerShares = { files: shares.files, shareFiles: shares.shareFiles, next: shares.next }
-    const worker = new Worker(WORKER_URL, { workerData })
+    const worker = new Worker(WORKER_URL, { workerData: shares.shared() })
     started.push(worker)
     let answered = false
     const checked: ShareChecks[] = []

@@ -4,13 +4,13 @@
  * null; the checks that span files run on the calling thread.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import { FileShares } from './file-shares.ts'
+import { FileShares, type SharedFileShares } from './file-shares.ts'
 import { checkProviderFiles } from './load.ts'
-import type { WorkerShares } from './load-off-thread.ts'
+import type { ShareChecks } from './load-off-thread.ts'
 
-const { files, shareFiles, next } = workerData as WorkerShares
-const shares = new FileShares(files, shareFiles, next)
+const shares = FileShares.from(workerData as SharedFileShares)
 for (let share = shares.claim(); share !== undefined; share = shares.claim()) {
-  parentPort!.postMessage(JSON.stringify({ index: share.index, checks: checkProviderFiles(share.files) }))
+  const checked: ShareChecks = { index: share.index, checks: checkProviderFiles(share.files) }
+  parentPort!.postMessage(JSON.stringify(checked))
 }
 parentPort!.postMessage(null)

@@ -17,7 +17,7 @@ t.test('shares are handed out in listing order, each once, the last one short', 
 
 t.test('two views of one counter (as a worker gets it) never hand out a share twice', async (t) => {
   const here = new FileShares(files, 2)
-  const there = new FileShares(files, 2, here.next)
+  const there = FileShares.from(here.shared())
   const claimed = [here.claim(), there.claim(), here.claim(), there.claim(), here.claim()].map((share) => share?.index)
   t.same(claimed, [0, 1, 2, 3, undefined])
 })
@@ -27,7 +27,7 @@ t.test('once exhausted, nothing more is handed out', async (t) => {
   t.equal(shares.claim()?.index, 0)
   shares.exhaust()
   t.equal(shares.claim(), undefined)
-  t.equal(new FileShares(files, 2, shares.next).claim(), undefined, 'to any thread')
+  t.equal(FileShares.from(shares.shared()).claim(), undefined, 'to any thread')
 })
 
 t.test('a share size below one counts as one', async (t) => {
