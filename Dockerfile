@@ -8,16 +8,17 @@
 # Configuration is by environment variable (README.md, "Configuration"). The image runs as the unprivileged
 # `node` user and starts node directly, so SIGTERM reaches the server and it stops gracefully.
 
-# --- build: dev dependencies and the TypeScript compiler, thrown away afterwards ---
+# --- build: dev dependencies and the bundler (scripts/build.ts), thrown away afterwards ---
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json ./
+COPY scripts/build.ts ./scripts/
 COPY src ./src
 RUN npm run build
 
-# --- runtime: production dependencies, the compiled server, the bundled providers ---
+# --- runtime: production dependencies, the bundled server, the bundled providers ---
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * The command line: `mail-autoconfig serve` (the default) starts the server; `mail-autoconfig check [dir]`
  * validates provider files exactly as start-up does and exits 1 on any problem (`--strict` adds the linter);
@@ -12,7 +11,6 @@ import { BUNDLED_PROVIDERS_DIR, flagFor, SETTING_NAMES, SETTINGS } from './confi
 import { runExport } from './ispdb/export-command.ts'
 import { runImport } from './ispdb/import-command.ts'
 import { formatWarning, lintSources } from './lint/lint.ts'
-import { isMainModule } from './main-module.ts'
 import { main as serve } from './server.ts'
 
 export const USAGE = `Usage:
@@ -108,9 +106,4 @@ export async function run (argv: string[]): Promise<number> {
       process.stderr.write(`unknown command "${command}"\n${USAGE}`)
       return 2
   }
-}
-
-if (isMainModule(import.meta.url)) {
-  const exitCode = await run(process.argv.slice(2))
-  if (exitCode !== 0) process.exitCode = exitCode
 }

@@ -6,7 +6,6 @@
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { loadConfig, type Config } from './config.ts'
-import { isMainModule } from './main-module.ts'
 
 /** Where to reach a server listening on `host`: a wildcard address is reached on loopback. */
 export function probeUrl (config: Pick<Config, 'host' | 'port' | 'tls'>): string {
@@ -29,7 +28,7 @@ export function isReady (url: string, timeoutMs = 2000): Promise<boolean> {
   })
 }
 
-if (isMainModule(import.meta.url)) {
-  const ready = await isReady(probeUrl(loadConfig()))
-  process.exitCode = ready ? 0 : 1
+/** The check as the container runs it: 0 when this server is ready, 1 otherwise. */
+export async function main (env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return await isReady(probeUrl(loadConfig(env))) ? 0 : 1
 }

@@ -15,7 +15,6 @@
 import type { LoadResult } from './catalog/load.ts'
 import { startLoadingOffThread, type Loading } from './catalog/load-off-thread.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
-import { isMainModule } from './main-module.ts'
 import type { RunningServer, StartOptions } from './serve.ts'
 
 export type { RunningServer, StartOptions } from './serve.ts'
@@ -51,5 +50,3 @@ export async function main (args: readonly string[] = process.argv.slice(2)): Pr
     process.exitCode = 1
   }
 }
-
-if (isMainModule(import.meta.url)) await main()

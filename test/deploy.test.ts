@@ -35,7 +35,7 @@ t.test('Dockerfile: runtime stage as documented', async (t) => {
   t.match(runtime, /^EXPOSE 8080$/m, 'the default PORT')
   t.equal(loadConfig({}).port, 8080)
   t.match(runtime, /^HEALTHCHECK .* CMD \["node", "dist\/healthcheck\.js"\]$/m)
-  t.ok(existsSync(`${ROOT}/src/healthcheck.ts`))
+  t.ok(existsSync(`${ROOT}/src/bin/healthcheck.ts`))
   t.match(runtime, /^CMD \["node", "dist\/server\.js"\]$/m, 'node itself is PID 1, so SIGTERM reaches the server')
   t.match(read('.dockerignore'), /^node_modules$/m)
 })

@@ -1,6 +1,7 @@
 /**
  * The real, built server as a child process on 127.0.0.1: start-up, refusal to start, SIGHUP reload, https, and
- * SIGTERM with a request in flight. Builds dist/ first, exactly as `npm start` does.
+ * SIGTERM with a request in flight. Builds dist/ first, exactly as `npm start` does, so these also hold the bundle
+ * (scripts/build.ts) to the source: the loading workers, the packages left outside it, pino-pretty loaded on demand.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -10,6 +11,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
+import { DOMAINS_PER_PROVIDER, largeCatalogDomain, writeLargeCatalog } from '../bench/large-catalog.ts'
+import { OFF_THREAD_MIN_FILES, SHARE_FILES } from '../src/catalog/load-off-thread.ts'
 import { BUNDLED_DIR, FIXTURES_DIR, INVALID_PROVIDERS_DIR } from './helper.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -19,7 +22,7 @@ const CLI = join(ROOT, 'dist/cli.js')
 // Building and starting real processes is slow on a busy machine; the default per-file timeout is for unit tests.
 t.setTimeout(150_000)
 
-execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' })
+execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/build.ts')], { cwd: ROOT, stdio: 'inherit' })
 
 interface Running {
   child: ChildProcess
@@ -113,6 +116,11 @@ t.test('serves Gmail; SIGTERM with a request in flight: no new connections, the 
   const metrics = await (await fetch(`${address}/metrics`)).text()
   t.match(metrics, /^mail_autoconfig_requests_total\{kind="autoconfig",outcome="served"\} 1$/m)
   t.match(metrics, /^process_resident_memory_bytes \d+/m, 'the process metrics are on in the server')
+  const docs = await fetch(`${address}/docs/`)
+  t.equal(docs.status, 200, 'the API docs page (@fastify/swagger-ui, outside the bundle, serves its own files)')
+  t.match(await docs.text(), /<title>mail-autoconfig API<\/title>/)
+  const openapi = await (await fetch(`${address}/openapi.json`)).json()
+  t.match(openapi, { openapi: '3.1.0', info: { title: 'mail-autoconfig' }, paths: { '/v1.1/{domain}': Object } })
 
   const { socket, response } = await startSlowRequest(address)
   await server.waitFor((r) => r.msg === 'incoming request' && r.req?.method === 'POST', 'the request to arrive')
@@ -133,6 +141,42 @@ t.test('serves Gmail; SIGTERM with a request in flight: no new connections, the 
   t.match(answer, /"code":"ROUTE_NOT_FOUND"/)
   t.same(await server.exited, { code: 0, signal: null })
   t.ok(server.records.some((r) => r.msg === 'request completed' && r.res?.statusCode === 404))
+})
+
+t.test('a catalog large enough to load on worker threads', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'mail-autoconfig-large-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const files = OFF_THREAD_MIN_FILES + SHARE_FILES + 1
+  await writeLargeCatalog(dir, files)
+  const server = start(t, SERVER, [], { PROVIDERS_DIR: dir, WATCH_PROVIDERS: 'false' })
+  const address = await readyAddress(server)
+  t.match(server.records.find((r) => r.msg?.startsWith('ready on ')), { providers: files, domains: files * DOMAINS_PER_PROVIDER })
+  const last = await fetch(`${address}/mail/config-v1.1.xml?emailaddress=alice@${largeCatalogDomain(files - 1, 4)}`)
+  t.equal(last.status, 200)
+  t.match(await last.text(), `<hostname>imap.hoster${files - 1}.example</hostname>`)
+  server.child.kill('SIGTERM')
+  t.same(await server.exited, { code: 0, signal: null })
+})
+
+t.test('LOG_FORMAT=pretty: pino-pretty is loaded from node_modules by the bundle', async (t) => {
+  const child = spawn(process.execPath, [SERVER], {
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', PROVIDERS_DIR: BUNDLED_DIR, LOG_FORMAT: 'pretty' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL') })
+  let output = ''
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { output += chunk })
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not ready: ${output}`)), 10_000)
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk
+      if (/INFO.*: ready on http:\/\/127\.0\.0\.1:\d+/.test(output)) { clearTimeout(timer); resolve() }
+    })
+  })
+  t.match(output, /^\[[\d-]+ [\d:.]+ [+-]\d{4}\] INFO.*: Server listening at/m, 'human-readable lines, not JSON')
+  child.kill('SIGTERM')
+  await new Promise((resolve) => child.once('exit', resolve))
+  t.equal(child.exitCode, 0)
 })
 
 t.test('SIGTERM: a request slower than SHUTDOWN_TIMEOUT is cut and the process still exits 0', async (t) => {
