@@ -40,6 +40,34 @@ t.test('Dockerfile: runtime stage as documented', async (t) => {
   t.match(read('.dockerignore'), /^node_modules$/m)
 })
 
+/**
+ * Whether .dockerignore leaves `path` in the build context: its patterns in order, the last that matches wins
+ * (`!` re-includes); `*` stands for any part of one path segment, and a pattern also covers what is below it.
+ * The subset of Docker's rules (https://docs.docker.com/build/concepts/context/#dockerignore-files) this file uses.
+ */
+function inBuildContext (path: string): boolean {
+  let included = true
+  for (const line of read('.dockerignore').split('\n')) {
+    const rule = line.trim()
+    if (rule === '' || rule.startsWith('#')) continue
+    const negated = rule.startsWith('!')
+    const pattern = new RegExp(`^${(negated ? rule.slice(1) : rule).split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}(/.*)?$`)
+    if (pattern.test(path)) included = negated
+  }
+  return included
+}
+
+t.test('.dockerignore keeps everything the Dockerfile copies from the checkout', async (t) => {
+  const copied = [...read('Dockerfile').matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1]!.split(' '))
+  t.ok(copied.includes('scripts/build.ts') && copied.includes('src'), 'the build stage copies the build script and src')
+  for (const path of copied) {
+    t.ok(existsSync(`${ROOT}/${path}`), `${path} exists`)
+    t.ok(inBuildContext(path), `${path} is in the build context`)
+  }
+  t.notOk(inBuildContext('scripts/container-smoke.sh'), 'the rest of scripts/ is left out')
+  t.notOk(inBuildContext('node_modules/fastify/package.json'))
+})
+
 t.test('compose: a TLS proxy asks the service before getting certificates', async (t) => {
   const compose = parse(read('deploy/compose.yaml'))
   const service = compose.services['mail-autoconfig']
