@@ -3,8 +3,9 @@
  * same YAML format as providers/, so start-up, memory and request cost can be measured at hoster scale.
  * Run alone: `tsx bench/large-catalog.ts <dir>`.
  */
+import { realpathSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
-import { isMainModule } from '../src/main-module.ts'
+import { pathToFileURL } from 'node:url'
 
 export const LARGE_PROVIDERS = 10_000
 export const DOMAINS_PER_PROVIDER = 5
@@ -54,7 +55,8 @@ export async function writeLargeCatalog (dir: string, providers = LARGE_PROVIDER
   }
 }
 
-if (isMainModule(import.meta.url)) {
+// Run as a script (not imported by the benchmark or a test).
+if (process.argv[1] !== undefined && pathToFileURL(realpathSync(process.argv[1])).href === import.meta.url) {
   const dir = process.argv[2]
   if (dir === undefined) {
     process.stderr.write('usage: tsx bench/large-catalog.ts <dir>\n')

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { isReady, probeUrl } from '../src/healthcheck.ts'
+import { isReady, main, probeUrl } from '../src/healthcheck.ts'
 import { loadConfig } from '../src/config.ts'
 import { startServer } from '../src/server.ts'
 
@@ -16,7 +16,10 @@ t.test('ready while serving, not once stopped', async (t) => {
   const server = await startServer(config, { signals: false })
   if (server === undefined) throw new Error('did not start')
   const url = `${server.address}/readyz`
+  const env = { HOST: '127.0.0.1', PORT: new URL(server.address).port }
   t.equal(await isReady(url), true)
+  t.equal(await main(env), 0, 'the exit code the container sees')
   await server.stop()
   t.equal(await isReady(url, 500), false)
+  t.equal(await main(env), 1)
 })
