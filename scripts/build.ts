@@ -10,9 +10,11 @@
  * they share, side by side. Modules find their neighbours from `import.meta.url` (`../providers`,
  * `../package.json`, `./load-worker.js`), which resolve the same from src/<module>.ts and dist/<chunk>.js.
  */
-import { rm } from 'node:fs/promises'
+import { existsSync, readFileSync } from 'node:fs'
+import { readFile, rm } from 'node:fs/promises'
+import { dirname, join, relative, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
+import { build, type Plugin } from 'esbuild'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
@@ -31,13 +33,40 @@ const BUILDS = [
   { healthcheck: 'src/bin/healthcheck.ts' },
 ] as const
 
+/** The package a file in node_modules belongs to: its name and root (the nearest package.json with a name). */
+function packageOf (file: string): { name: string, root: string } {
+  for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json')
+    if (!existsSync(manifest)) continue
+    const name = (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name
+    if (name !== undefined) return { name, root: dir }
+  }
+  throw new Error(`${file}: no package.json with a name above it`)
+}
+
 /**
- * Left to node_modules at run time: packages that read files beside their own code (`__dirname`), which a bundle
- * would move. @fastify/swagger-ui serves its static files; @fastify/swagger reads its package.json; pino starts
- * transports from worker files (unused here, but not worth a trap). pino-pretty and yaml are loaded on demand
- * through createRequire, which esbuild leaves alone.
+ * Packages that find files beside their own code through `__dirname` or `__filename` (@fastify/swagger-ui its
+ * static files, @fastify/swagger its package.json, pino its transport workers) would look beside the bundle. Each
+ * such file gets both as they are in node_modules at run time, found by Node's resolution from the bundle, so the
+ * package's files are read where npm installed them (node_modules ships in the image).
  */
-const EXTERNAL_PACKAGES = ['@fastify/swagger-ui', '@fastify/swagger', 'pino'] as const
+const packageDirnameAtRunTime: Plugin = {
+  name: 'package-dirname-at-run-time',
+  setup (build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/].*\.c?js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8')
+      if (!/\b__(dirname|filename)\b/.test(text)) return undefined
+      const { name, root } = packageOf(args.path)
+      if (relative(ROOT, root).split(sep).filter((part) => part === 'node_modules').length !== 1) {
+        // Resolved from the bundle, the name would find the top-level copy, which may be another version.
+        throw new Error(`${args.path}: a nested package that uses __dirname; resolve it explicitly in scripts/build.ts`)
+      }
+      const inPackage = relative(root, args.path).split(sep).join('/')
+      const located = `var __filename = require('node:path').join(require('node:path').dirname(require.resolve(${JSON.stringify(`${name}/package.json`)})), ${JSON.stringify(inPackage)}); var __dirname = require('node:path').dirname(__filename);\n`
+      return { contents: located + text, loader: 'js' }
+    })
+  },
+}
 
 await rm(`${ROOT}/dist`, { recursive: true, force: true })
 for (const entryPoints of BUILDS) {
@@ -50,7 +79,7 @@ for (const entryPoints of BUILDS) {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    external: [...EXTERNAL_PACKAGES],
+    plugins: [packageDirnameAtRunTime],
     // Bundled CommonJS packages call require() for Node's own modules; an ES module has no require of its own.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     sourcemap: 'linked',

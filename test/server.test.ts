@@ -1,7 +1,8 @@
 /**
  * The real, built server as a child process on 127.0.0.1: start-up, refusal to start, SIGHUP reload, https, and
  * SIGTERM with a request in flight. Builds dist/ first, exactly as `npm start` does, so these also hold the bundle
- * (scripts/build.ts) to the source: the loading workers, the packages left outside it, pino-pretty loaded on demand.
+ * (scripts/build.ts) to the source: the loading workers, packages that read their own files (the docs page),
+ * pino-pretty loaded on demand.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -117,8 +118,11 @@ t.test('serves Gmail; SIGTERM with a request in flight: no new connections, the 
   t.match(metrics, /^mail_autoconfig_requests_total\{kind="autoconfig",outcome="served"\} 1$/m)
   t.match(metrics, /^process_resident_memory_bytes \d+/m, 'the process metrics are on in the server')
   const docs = await fetch(`${address}/docs/`)
-  t.equal(docs.status, 200, 'the API docs page (@fastify/swagger-ui, outside the bundle, serves its own files)')
+  t.equal(docs.status, 200, 'the API docs page (@fastify/swagger-ui, bundled, finds its static files in node_modules)')
   t.match(await docs.text(), /<title>mail-autoconfig API<\/title>/)
+  const css = await fetch(`${address}/docs/static/swagger-ui.css`)
+  t.equal(css.status, 200)
+  t.ok((await css.text()).length > 10_000, 'a static file of the docs page')
   const openapi = await (await fetch(`${address}/openapi.json`)).json()
   t.match(openapi, { openapi: '3.1.0', info: { title: 'mail-autoconfig' }, paths: { '/v1.1/{domain}': Object } })
 
