@@ -3,7 +3,7 @@
  * is `npm run typecheck` (tsc); esbuild only strips the types.
  *
  * Why a bundle: start-up. Unbundled, the server's modules and their ~360 CommonJS dependencies were each resolved,
- * read and compiled on their own; bundled, the server with its bundled providers was ready in 0.55–0.75 s against
+ * read and compiled on their own; bundled, the server with its bundled providers was ready in 0.5–0.75 s against
  * 0.95–1.05 s, and the worker threads that load a large catalog boot sooner too (README, "Performance").
  *
  * The layout is flat, and tests rely on it: dist/server.js, cli.js, healthcheck.js, load-worker.js and the chunks
