@@ -47,8 +47,8 @@ function packageOf (file: string): { name: string, root: string } {
 /**
  * Packages that find files beside their own code through `__dirname` or `__filename` (@fastify/swagger-ui its
  * static files, @fastify/swagger its package.json, pino its transport workers) would look beside the bundle. Each
- * such file gets both as they are in node_modules at run time, found by Node's resolution from the bundle, so the
- * package's files are read where npm installed them (node_modules ships in the image).
+ * such file gets both as they are in node_modules at run time, found by Node's resolution from the bundle (the
+ * banner's `require`), so the package's files are read where npm installed them (node_modules ships in the image).
  */
 const packageDirnameAtRunTime: Plugin = {
   name: 'package-dirname-at-run-time',

@@ -10,7 +10,7 @@
  *
  * This module imports only what starting the load needs. A large catalog loads on worker threads
  * (catalog/load-off-thread.ts) that start while this thread loads and builds the app; every module this one
- * imported first would delay them (the app's modules take some 0.3 s to load).
+ * imported first would delay them (the app's modules take a few hundred milliseconds to load, bundled or not).
  */
 import type { LoadResult } from './catalog/load.ts'
 import { startLoadingOffThread, type Loading } from './catalog/load-off-thread.ts'
