@@ -1,7 +1,7 @@
 /**
  * `npm run bench:instructions`: user-space instructions per request, counted by valgrind's callgrind
  * (https://valgrind.org/docs/manual/cl-manual.html), for the real server and bare Fastify asked the same requests
- * (mirror.ts), with the bundled providers.
+ * (mirror.ts), with the bundled providers or (--catalog large) the benchmark's large catalog.
  *
  * Why: req/s on a shared host moves by a factor of two within minutes, and processes of one build differ for their
  * whole life, so `npm run bench` needs many paired rounds and still moves by several percent between runs. An
@@ -17,17 +17,18 @@
  * load generator of its own. Needs valgrind (Debian: `apt install valgrind`). Writes JSON to bench/results/.
  *
  * Options: --warm-up <n> (requests before counting, default 20000), --requests <n> (counted, default 5000),
- * --connections <n> (default 50), --only <scenario name part>.
+ * --connections <n> (default 50), --only <scenario name part>, --catalog bundled|large (default bundled).
  */
 import { execFile, execFileSync } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs, promisify } from 'node:util'
+import { writeLargeCatalog } from './large-catalog.ts'
 import { bareRequestPath, bareRoute, probe, REAL_SERVER_ENV, startBareServer } from './mirror.ts'
 import type { LoadResult } from './load.ts'
 import { LoadGenerator, ROOT, startServer, type RunningServer } from './processes.ts'
-import { SCENARIOS, type Scenario } from './scenarios.ts'
+import { SCENARIOS, type CatalogKind, type Scenario } from './scenarios.ts'
 
 const run = promisify(execFile)
 
@@ -37,8 +38,11 @@ const { values: args } = parseArgs({
     requests: { type: 'string', default: '5000' },
     connections: { type: 'string', default: '50' },
     only: { type: 'string' },
+    catalog: { type: 'string', default: 'bundled' },
   },
 })
+if (args.catalog !== 'bundled' && args.catalog !== 'large') throw new Error(`--catalog must be bundled or large, not ${args.catalog}`)
+const CATALOG: CatalogKind = args.catalog
 const WARM_UP = Number(args['warm-up'])
 const COUNTED = Number(args.requests)
 const CONNECTIONS = Number(args.connections)
@@ -124,14 +128,20 @@ async function main (): Promise<void> {
   const started: RunningServer[] = []
   const rows = []
   try {
+    const catalogEnv: Record<string, string> = {}
+    if (CATALOG === 'large') {
+      process.stdout.write('writing the large catalog…\n')
+      catalogEnv.PROVIDERS_DIR = join(tmp, 'providers')
+      await writeLargeCatalog(catalogEnv.PROVIDERS_DIR)
+    }
     for (const scenario of scenarios) {
       process.stdout.write(`${scenario.name}: starting both servers under callgrind…\n`)
-      const requests = scenario.requests('bundled')
+      const requests = scenario.requests(CATALOG)
       const realOut = join(tmp, `${rows.length}-real.out`)
       const realVgdb = join(tmp, `${rows.length}-real-vgdb`)
-      const real = await startServer('real', ['dist/server.js'], { ...REAL_SERVER_ENV }, '/readyz', START_TIMEOUT_MS, callgrind(realOut, realVgdb))
+      const real = await startServer('real', ['dist/server.js'], { ...REAL_SERVER_ENV, ...catalogEnv }, '/readyz', START_TIMEOUT_MS, callgrind(realOut, realVgdb))
       started.push(real)
-      const probed = await probe(real.url, scenario, 'bundled')
+      const probed = await probe(real.url, scenario, CATALOG)
       const bareOut = join(tmp, `${rows.length}-bare.out`)
       const bareVgdb = join(tmp, `${rows.length}-bare-vgdb`)
       const bare = await startBareServer([bareRoute(scenario, probed, 0)], START_TIMEOUT_MS, callgrind(bareOut, bareVgdb))
@@ -159,7 +169,7 @@ async function main (): Promise<void> {
   }
   const k = (n: number) => `${(n / 1000).toFixed(1)}k`
   const lines = [
-    `user-space instructions per request (callgrind), bundled providers; ${WARM_UP} requests of warm-up, ${COUNTED} counted, ${CONNECTIONS} connections; node ${process.version}`,
+    `user-space instructions per request (callgrind), ${CATALOG === 'large' ? 'large catalog' : 'bundled providers'}; ${WARM_UP} requests of warm-up, ${COUNTED} counted, ${CONNECTIONS} connections; node ${process.version}`,
     '',
     '| scenario | body B | real | bare | bare / real | real, outside compilers and GC | bare, outside | bare / real |',
     '|---|---|---|---|---|---|---|---|',
@@ -168,7 +178,7 @@ async function main (): Promise<void> {
   ]
   process.stdout.write(`\n${lines.join('\n')}\n`)
   const file = join(ROOT, 'bench', 'results', `instructions-${new Date().toISOString().replaceAll(':', '-')}.json`)
-  await writeFile(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, settings: { warmUp: WARM_UP, counted: COUNTED, connections: CONNECTIONS }, rows }, null, 2))
+  await writeFile(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, settings: { warmUp: WARM_UP, counted: COUNTED, connections: CONNECTIONS, catalog: CATALOG }, rows }, null, 2))
   process.stdout.write(`\nwritten to ${file}\n`)
 }
 
