@@ -9,8 +9,9 @@ import type { TrustProxy } from './config.ts'
 import { clientErrorHandler, frameworkErrorHandler, registerErrorHandlers } from './http/error-handler.ts'
 import { apiLookupDirectRoute } from './http/fast-path/api-lookup.ts'
 import { autoconfigDirectRoute } from './http/fast-path/autoconfig.ts'
+import { autodiscoverBodyRoute } from './http/fast-path/autodiscover.ts'
 import { clientView, type ClientView, type TrustProxyOption } from './http/fast-path/client.ts'
-import { createFastPath, type DirectRoute, type FastPath, type RequestLog } from './http/fast-path/fast-path.ts'
+import { createFastPath, type BodyRoute, type DirectRoute, type FastPath, type RequestLog } from './http/fast-path/fast-path.ts'
 import { serverWithFastPath } from './http/fast-path/node-server.ts'
 import { BODY_LIMIT, MAX_PARAM_LENGTH, serverLimitOptions } from './http/limits.ts'
 import { metricsPlugin } from './http/plugins/metrics.ts'
@@ -23,7 +24,7 @@ import { registerRequestHooks } from './http/request-hooks.ts'
 import { parsePublicBaseUrl } from './http/public-base-url.ts'
 import { API_PREFIX, apiRoutes } from './http/routes/api.ts'
 import { AUTOCONFIG_PATHS, autoconfigRoutes } from './http/routes/autoconfig.ts'
-import { autodiscoverRoutes } from './http/routes/autodiscover.ts'
+import { AUTODISCOVER_XML_PATH, autodiscoverRoutes } from './http/routes/autodiscover.ts'
 import { healthRoutes } from './http/routes/health.ts'
 import { tlsAskRoutes } from './http/routes/tls-ask.ts'
 import { serializerCompiler } from './http/serializer.ts'
@@ -79,6 +80,12 @@ function directRoutes (app: FastifyInstance, options: AppOptions, client: Client
   return routes
 }
 
+/** The fast path's POSTs: Outlook's autodiscover, in the spellings Outlook sends (any other reaches the route). */
+function bodyRoutes (app: FastifyInstance): Map<string, BodyRoute> {
+  const autodiscover = autodiscoverBodyRoute(app.providers)
+  return new Map([AUTODISCOVER_XML_PATH, '/Autodiscover/Autodiscover.xml'].map((path) => [path, autodiscover]))
+}
+
 export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   const loggerInstance = options.logger === undefined || options.logger === false
     ? undefined
@@ -120,6 +127,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     const client = clientView(trustProxy)
     fastPath = createFastPath({
       routes: directRoutes(app, options, client),
+      bodyRoutes: bodyRoutes(app),
       readiness: app.readiness,
       metrics: app.metrics,
       rateLimitCounter: app.rateLimitCounter,

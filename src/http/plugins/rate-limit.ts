@@ -19,10 +19,12 @@ declare module 'fastify' {
   }
 }
 
-/** Counts requests against the limit every route without a limit of its own shares. */
+/** Counts requests as the plugin's hook does: against the limit all routes share, or the autodiscover routes' own. */
 export interface RateLimitCounter {
   /** Counts one request from `ip` (as `request.ip` gives it); false when that puts the client over the limit. */
   countRequest (ip: string): boolean
+  /** The same, against the autodiscover routes' count and limit. */
+  countAutodiscoverRequest (ip: string): boolean
 }
 
 export interface RateLimitOptions {
@@ -45,6 +47,9 @@ export function isAutodiscoverRoute (url: string): boolean {
   return url.toLowerCase().startsWith('/autodiscover/')
 }
 
+/** The autodiscover routes' `groupId`; the plugin appends a route's group to the client's key. */
+const AUTODISCOVER_GROUP = 'autodiscover'
+
 export function autodiscoverMax (options: RateLimitOptions): number {
   return Math.max(1, Math.floor(options.max * AUTODISCOVER_SHARE))
 }
@@ -54,7 +59,7 @@ function retryMessage (after: string): string {
 }
 
 export const rateLimitPlugin = fp<RateLimitOptions>(async (app: FastifyInstance, options) => {
-  const tighter = { max: autodiscoverMax(options), timeWindow: options.timeWindowMs, groupId: 'autodiscover' }
+  const tighter = { max: autodiscoverMax(options), timeWindow: options.timeWindowMs, groupId: AUTODISCOVER_GROUP }
   // Runs before @fastify/rate-limit's own onRoute hook (registered below), which reads `config.rateLimit`.
   // A route that sets its own `config.rateLimit` keeps it.
   app.addHook('onRoute', (route: RouteOptions) => {
@@ -81,7 +86,9 @@ export const rateLimitPlugin = fp<RateLimitOptions>(async (app: FastifyInstance,
   // The plugin's own key for a client (its default key generator: IPv6 by /64, anything else lower-cased, which
   // normalizeIP decides with a long IPv6 pattern that no colon-free string can match) and its comparison.
   const keyOf = (ip: string) => ip.includes(':') ? normalizeIP(ip) : ip.toLowerCase()
+  const { max: groupMax } = tighter
   app.decorate('rateLimitCounter', {
     countRequest: (ip: string) => counts.count(keyOf(ip), options.timeWindowMs, options.max).current <= options.max,
+    countAutodiscoverRequest: (ip: string) => counts.count(keyOf(ip) + AUTODISCOVER_GROUP, options.timeWindowMs, groupMax).current <= groupMax,
   })
 }, { fastify: '5.x', name: 'rate-limit-policy' })

@@ -29,7 +29,7 @@ export const AUTODISCOVER_XML_PATH = '/autodiscover/autodiscover.xml'
 /** Requests are a few hundred bytes; Stalwart reads at most 8 KiB. Larger bodies get 413. */
 export const AUTODISCOVER_BODY_LIMIT = 64 * 1024
 /** Answers name the user's address and login; no cache should keep them. */
-const NO_STORE = 'no-store'
+export const NO_STORE = 'no-store'
 
 export interface AutodiscoverRoutesOptions {
   /** Public base URL of this service; see public-base-url.ts. */
@@ -67,23 +67,37 @@ function errorMessage (code: ErrorCode, error: FastifyError): string {
   return ERRORS[code].title
 }
 
-/** Every error on these routes is an autodiscover Error document; the HTTP status comes from the catalog. */
-function sendAutodiscoverError (error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  const code = catalogCode(error)
+/** An autodiscover Error document and its HTTP status (from the catalog), as every error on these routes is answered. */
+export interface AutodiscoverErrorAnswer {
+  status: number
+  body: string
+  /** The document's `Id`, for the log line that goes with it. */
+  id: number
+  /** An Error 600/601 goes out with a 200, which would count as served; the metrics should see a bad request. */
+  outcome: 'bad_request' | undefined
+}
+
+export function autodiscoverErrorAnswer (code: ErrorCode, message: string): AutodiscoverErrorAnswer {
   const id = randomInt(2 ** 32)
-  if (code === 'INTERNAL_ERROR') request.log.error({ err: error, autodiscoverErrorId: id }, 'autodiscover request failed')
-  else request.log.debug({ code, autodiscoverErrorId: id }, 'autodiscover error answer')
   const body = renderAutodiscoverError({
     errorCode: AUTODISCOVER_ERROR_CODES[code] ?? 600,
-    message: errorMessage(code, error),
+    message,
     debugData: code,
     time: new Date().toISOString().slice(11, 23),
     id,
   })
   const status = ERRORS[code].status
-  // An Error 600/601 goes out with a 200, which would count as served; the metrics should see a bad request.
-  if (status < 400) reply.outcome = 'bad_request'
-  return reply.code(status).header('cache-control', NO_STORE).type(XML_CONTENT_TYPE).send(body)
+  return { status, body, id, outcome: status < 400 ? 'bad_request' : undefined }
+}
+
+/** Every error on these routes is an autodiscover Error document (the fast path sends the same, fast-path/autodiscover.ts). */
+function sendAutodiscoverError (error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const code = catalogCode(error)
+  const answer = autodiscoverErrorAnswer(code, errorMessage(code, error))
+  if (code === 'INTERNAL_ERROR') request.log.error({ err: error, autodiscoverErrorId: answer.id }, 'autodiscover request failed')
+  else request.log.debug({ code, autodiscoverErrorId: answer.id }, 'autodiscover error answer')
+  if (answer.outcome !== undefined) reply.outcome = answer.outcome
+  return reply.code(answer.status).header('cache-control', NO_STORE).type(XML_CONTENT_TYPE).send(answer.body)
 }
 
 async function poxRoutes (app: FastifyInstance, options: { publicBaseUrl: string | undefined }): Promise<void> {

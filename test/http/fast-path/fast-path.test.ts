@@ -296,6 +296,7 @@ t.test('a direct route that throws is logged as an error and leaves the request,
   const log: RequestLog = {
     isLevelEnabled: () => true,
     info: (object, message) => { lines.push({ level: 'info', object, message }) },
+    debug: (object, message) => { lines.push({ level: 'debug', object, message }) },
     error: (object, message) => { lines.push({ level: 'error', object, message }) },
   }
   const metrics = new ServiceMetrics(new ProviderLookup(new Catalog([])), { processMetrics: false })

@@ -10,7 +10,7 @@ import { buildApp, type AppOptions } from '../../../src/app.ts'
 import { BUNDLED_DIR, lookupFor } from '../../helper.ts'
 
 export interface Answer { status: number, headers: IncomingHttpHeaders, body: Buffer }
-export interface Ask { path: string, headers?: Record<string, string> }
+export interface Ask { path: string, headers?: Record<string, string>, method?: string, body?: string | Buffer }
 
 interface Teardown { teardown (fn: () => unknown): void }
 
@@ -28,19 +28,21 @@ export interface AppPair {
 }
 
 /**
- * Sends one GET; throws synchronously when Node's client refuses the request line or a header (which no
- * server would then see).
+ * Sends one request (a GET unless told otherwise; a body is sent with its Content-Length, unless the headers ask
+ * for chunks); throws synchronously when Node's client refuses the request line or a header (which no server would
+ * then see).
  */
-export function ask (port: number, agent: Agent, { path, headers = {} }: Ask, method = 'GET'): Promise<Answer> {
+export function ask (port: number, agent: Agent, { path, headers = {}, method: askedMethod, body }: Ask, method = askedMethod ?? 'GET'): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, method, headers, agent }, (res) => {
+    const framing = body === undefined || headers['transfer-encoding'] !== undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }
+    const req = httpRequest({ host: '127.0.0.1', port, path, method, headers: { ...framing, ...headers }, agent }, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (chunk: Buffer) => chunks.push(chunk))
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }))
       res.on('error', reject)
     })
     req.on('error', reject)
-    req.end()
+    req.end(body)
   })
 }
 
