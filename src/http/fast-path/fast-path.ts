@@ -78,7 +78,7 @@ export interface BodyRoute {
   /** Counted against the autodiscover routes' rate limit rather than the shared one. */
   autodiscoverLimit: boolean
   /**
-   * The answer to `body`, the request body read as UTF-8 text (as Fastify's `parseAs: 'string'` reads it), for any
+   * The answer to `body`, the request body decoded as UTF-8 (as Fastify's `parseAs: 'string'` decodes it), for any
    * body at all: the request has been read and Fastify can no longer answer it.
    */
   answer (body: string): DirectAnswer | Promise<DirectAnswer>
@@ -192,15 +192,16 @@ export function createFastPath (options: FastPathOptions): FastPath {
       log?.error({ reqId, err }, 'fast path failed to answer a request body')
       send(route.failed(), req, res, reqId, started, requestLog)
     }
-    let body = ''
-    req.setEncoding('utf8')
-    req.on('data', (chunk: string) => { body += chunk })
+    // Read as Fastify reads a body to give as text (lib/content-type-parser.js, rawBody): the bytes, decoded once
+    // at the end, so a character split between packets, and undecodable bytes, come out the same.
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => { chunks.push(chunk) })
     // A client that goes away mid-body leaves nothing to answer; Node has closed the connection.
     req.on('error', () => {})
     req.on('end', () => {
       let answer
       try {
-        answer = route.answer(body)
+        answer = route.answer((chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8'))
       } catch (err) {
         failed(err)
         return
