@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
-import { Agent, type IncomingMessage, type ServerResponse } from 'node:http'
+import { Agent, createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { request as httpsRequest } from 'node:https'
 import fc from 'fast-check'
 import t, { type Test } from 'tap'
@@ -7,7 +8,7 @@ import { buildApp } from '../../../src/app.ts'
 import { Catalog } from '../../../src/catalog/catalog.ts'
 import { ProviderLookup } from '../../../src/catalog/lookup.ts'
 import { clientView } from '../../../src/http/fast-path/client.ts'
-import { createFastPath, type RequestLog } from '../../../src/http/fast-path/fast-path.ts'
+import { ANSWER_HEADERS_START, createFastPath, type RequestLog } from '../../../src/http/fast-path/fast-path.ts'
 import { ServiceMetrics } from '../../../src/http/plugins/metrics.ts'
 import { Readiness } from '../../../src/http/plugins/readiness.ts'
 import { BUNDLED_DIR, FIXTURES_DIR, lookupFor, unknownDomainProblem, VALID_PROVIDERS_DIR } from '../../helper.ts'
@@ -315,6 +316,53 @@ t.test('a direct route that throws is logged as an error and leaves the request,
   t.equal(lines.length, 1, 'no request lines: Fastify writes those')
   t.notOk(JSON.stringify(lines).includes('alice'), 'the address is not logged')
   t.notMatch(await metrics.registry.metrics(), /outcome="served"\} 1/, 'not counted: Fastify counts it')
+})
+
+t.test('a body route that fails answers as its route fails, and logs the error', async (t) => {
+  const lines: Array<{ level: string, object: object, message: string }> = []
+  const log: RequestLog = {
+    isLevelEnabled: (level) => level === 'error',
+    info: (object, message) => { lines.push({ level: 'info', object, message }) },
+    debug: (object, message) => { lines.push({ level: 'debug', object, message }) },
+    error: (object, message) => { lines.push({ level: 'error', object, message }) },
+  }
+  const metrics = new ServiceMetrics(new ProviderLookup(new Catalog([])), { processMetrics: false })
+  const failedBody = 'the route failed'
+  const fastPath = createFastPath({
+    routes: new Map(),
+    bodyRoutes: new Map([['/body', {
+      maxBytes: 100,
+      autodiscoverLimit: true,
+      answer: (body: string) => body === 'throw' ? (() => { throw new Error('a bug in the route') })() : Promise.reject(new Error('a bug, later')),
+      failed: () => ({ status: 500, kind: 'autodiscover' as const, headers: [...ANSWER_HEADERS_START, 'content-length', String(failedBody.length)], body: failedBody }),
+    }]]),
+    readiness: new Readiness('ready'),
+    metrics,
+    rateLimitCounter: undefined,
+    client: clientView(false),
+    log,
+  })
+  const server = createServer((req, res) => {
+    if (!fastPath(req, res)) res.writeHead(599).end()
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise((resolve) => server.close(resolve)))
+  const agent = new Agent({ keepAlive: false })
+  t.teardown(() => agent.destroy())
+  const { port } = server.address() as AddressInfo
+  for (const body of ['throw', 'reject']) {
+    const answer = await ask(port, agent, { path: '/body', method: 'POST', body })
+    t.equal(answer.status, 500, body)
+    t.equal(answer.body.toString(), failedBody)
+    t.equal(answer.headers['x-content-type-options'], 'nosniff')
+  }
+  t.match(lines, [
+    { level: 'error', object: { err: { message: 'a bug in the route' } }, message: 'fast path failed to answer a request body' },
+    { level: 'error', object: { err: { message: 'a bug, later' } }, message: 'fast path failed to answer a request body' },
+  ])
+  t.equal(lines.length, 2)
+  t.match(await metrics.registry.metrics(), /mail_autoconfig_requests_total\{kind="autodiscover",outcome="error"\} 2\n/)
+  t.equal((await ask(port, agent, { path: '/body', method: 'POST', body: 'x'.repeat(101) })).status, 599, 'over maxBytes: left to the server\'s own handler')
 })
 
 t.test('the fast path serves https too', async (t) => {
