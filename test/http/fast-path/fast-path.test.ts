@@ -292,14 +292,15 @@ t.test('at info and below the fast path writes the same lines per request as Fas
   t.same(quiet, [], 'at warn, nothing per request')
 })
 
-t.test('a direct route that throws is logged as an error and leaves the request, untouched, to Fastify', async (t) => {
+/** A RequestLog that keeps what it is given, at the levels `enabled` says. */
+function recordingLog (enabled: (level: string) => boolean): { log: RequestLog, lines: Array<{ level: string, object: object, message: string }> } {
   const lines: Array<{ level: string, object: object, message: string }> = []
-  const log: RequestLog = {
-    isLevelEnabled: () => true,
-    info: (object, message) => { lines.push({ level: 'info', object, message }) },
-    debug: (object, message) => { lines.push({ level: 'debug', object, message }) },
-    error: (object, message) => { lines.push({ level: 'error', object, message }) },
-  }
+  const keep = (level: string) => (object: object, message: string) => { lines.push({ level, object, message }) }
+  return { log: { isLevelEnabled: enabled, info: keep('info'), debug: keep('debug'), error: keep('error') }, lines }
+}
+
+t.test('a direct route that throws is logged as an error and leaves the request, untouched, to Fastify', async (t) => {
+  const { log, lines } = recordingLog(() => true)
   const metrics = new ServiceMetrics(new ProviderLookup(new Catalog([])), { processMetrics: false })
   const fastPath = createFastPath({
     routes: new Map([[AUTOCONFIG, () => { throw new Error('a bug in the route') }]]),
@@ -319,13 +320,7 @@ t.test('a direct route that throws is logged as an error and leaves the request,
 })
 
 t.test('a body route that fails answers as its route fails, and logs the error', async (t) => {
-  const lines: Array<{ level: string, object: object, message: string }> = []
-  const log: RequestLog = {
-    isLevelEnabled: (level) => level === 'error',
-    info: (object, message) => { lines.push({ level: 'info', object, message }) },
-    debug: (object, message) => { lines.push({ level: 'debug', object, message }) },
-    error: (object, message) => { lines.push({ level: 'error', object, message }) },
-  }
+  const { log, lines } = recordingLog((level) => level === 'error')
   const metrics = new ServiceMetrics(new ProviderLookup(new Catalog([])), { processMetrics: false })
   const failedBody = 'the route failed'
   const fastPath = createFastPath({
