@@ -15,7 +15,11 @@ export class BoundedMemo<T> {
   }
 
   get (input: string): T {
-    if (this.#answers.has(input)) return this.#answers.get(input)!
+    // One lookup for a remembered answer other than undefined, the common case: a request's domain is a new string
+    // each time, so every lookup compares it in full (with `has` first, the memos took twice their share of a
+    // large catalog's GET under a CPU profile).
+    const remembered = this.#answers.get(input)
+    if (remembered !== undefined || this.#answers.has(input)) return remembered as T
     const answer = this.#compute(input)
     if (this.#answers.size >= this.#capacity) this.#answers.clear()
     this.#answers.set(input, answer)
