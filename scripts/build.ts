@@ -19,19 +19,18 @@ import { build, type Plugin } from 'esbuild'
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
 /**
- * Output name (without .js) → source, one esbuild build per group: a build shares chunks among its entries, never
- * with another build's. The server and its loading worker share theirs; the command line and the health check
- * are built apart. Built together, the four split the server's code into other chunks, and that server spent about
- * 45 % more instructions per autoconfig GET (100k → 145k, bench:instructions): every process.nextTick took some
- * 800 ns instead of 150 (V8 took the runtime's slow path for nextTick's object literal; why such a layout leads it
- * there was not found). None of these entries is imported by another, so each stays its own file.
+ * Output name (without .js) → source, in one build, whose entries share chunks. None of these entries is imported
+ * by another, so each stays its own file. (This was once three builds: built together, the server's requests cost
+ * 45 % more instructions, every process.nextTick going through V8's runtime. The cause was the nextTick state that
+ * src/tick-object-shape.ts now prevents; with it, one build counts the same per request as three.)
  */
-const BUILDS = [
-  // load-worker is spawned by catalog/load-off-thread.ts as `./load-worker.js` beside itself.
-  { server: 'src/bin/server.ts', 'load-worker': 'src/catalog/load-worker.ts' },
-  { cli: 'src/bin/cli.ts' },
-  { healthcheck: 'src/bin/healthcheck.ts' },
-] as const
+const ENTRY_POINTS = {
+  server: 'src/bin/server.ts',
+  // Spawned by catalog/load-off-thread.ts as `./load-worker.js` beside itself.
+  'load-worker': 'src/catalog/load-worker.ts',
+  cli: 'src/bin/cli.ts',
+  healthcheck: 'src/bin/healthcheck.ts',
+}
 
 /** The package a file in node_modules belongs to: its name and root (the nearest package.json with a name). */
 function packageOf (file: string): { name: string, root: string } {
@@ -69,20 +68,18 @@ const packageDirnameAtRunTime: Plugin = {
 }
 
 await rm(`${ROOT}/dist`, { recursive: true, force: true })
-for (const entryPoints of BUILDS) {
-  await build({
-    absWorkingDir: ROOT,
-    entryPoints,
-    outdir: 'dist',
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    plugins: [packageDirnameAtRunTime],
-    // Bundled CommonJS packages call require() for Node's own modules; an ES module has no require of its own.
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    sourcemap: 'linked',
-    logLevel: 'warning',
-  })
-}
+await build({
+  absWorkingDir: ROOT,
+  entryPoints: ENTRY_POINTS,
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  plugins: [packageDirnameAtRunTime],
+  // Bundled CommonJS packages call require() for Node's own modules; an ES module has no require of its own.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  sourcemap: 'linked',
+  logLevel: 'warning',
+})
