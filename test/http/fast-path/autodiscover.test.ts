@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs'
+import { connect } from 'node:net'
 import fc from 'fast-check'
 import t, { type Test } from 'tap'
 import { Readiness } from '../../../src/http/plugins/readiness.ts'
@@ -89,27 +90,25 @@ t.test('errors too: an unknown domain, a malformed request, a schema not served,
 
 t.test('a body split across packets is read whole, multi-byte characters included', async (t) => {
   const pair = await appPair(t)
-  // Chunked, so the body arrives in pieces: such a request is left to Fastify, and so serves as the reference.
+  // The reference is the app without the fast path; the fast one gets the body in two writes 50 ms apart, split
+  // inside the two bytes of "ü".
   const address = 'jürgen@gmail.com'
   const body = Buffer.from(outlookRequest(address))
   const split = body.indexOf(Buffer.from('ü')) + 1
-  const app = pair.fast
   const reference = comparable(await pair.slow.ask(post(body)))
   const viaSocket = await new Promise<string>((resolve, reject) => {
-    import('node:net').then(({ connect }) => {
-      const socket = connect(app.port, '127.0.0.1', () => {
-        socket.write(`POST ${PATH} HTTP/1.1\r\nHost: autodiscover.example.net\r\nContent-Type: text/xml\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`)
-        socket.write(body.subarray(0, split))
-        setTimeout(() => socket.end(body.subarray(split)), 50)
-      })
-      const chunks: Buffer[] = []
-      socket.on('data', (chunk: Buffer) => chunks.push(chunk))
-      socket.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-      socket.on('error', reject)
-    }, reject)
+    const socket = connect(pair.fast.port, '127.0.0.1', () => {
+      socket.write(`POST ${PATH} HTTP/1.1\r\nHost: autodiscover.example.net\r\nContent-Type: text/xml\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`)
+      socket.write(body.subarray(0, split))
+      setTimeout(() => socket.end(body.subarray(split)), 50)
+    })
+    const chunks: Buffer[] = []
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk))
+    socket.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    socket.on('error', reject)
   })
   t.same(pair.takeSeenByFastify(), [], 'answered by the fast path')
-  t.equal(viaSocket.slice(viaSocket.indexOf('\r\n\r\n') + 4), reference.body === undefined ? '' : Buffer.from(reference.body, 'latin1').toString('utf8'), 'the same document')
+  t.equal(viaSocket.slice(viaSocket.indexOf('\r\n\r\n') + 4), Buffer.from(reference.body, 'latin1').toString('utf8'), 'the same document')
   t.match(viaSocket, /<LoginName>jürgen@gmail\.com<\/LoginName>/)
 })
 
