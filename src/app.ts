@@ -12,6 +12,7 @@ import { autoconfigDirectRoute } from './http/fast-path/autoconfig.ts'
 import { autodiscoverBodyRoute } from './http/fast-path/autodiscover.ts'
 import { clientView, type ClientView, type TrustProxyOption } from './http/fast-path/client.ts'
 import { createFastPath, type BodyRoute, type DirectRoute, type FastPath, type RequestLog } from './http/fast-path/fast-path.ts'
+import { HEADER_LINES_SUPPORTED } from './http/fast-path/header-lines.ts'
 import { serverWithFastPath } from './http/fast-path/node-server.ts'
 import { BODY_LIMIT, MAX_PARAM_LENGTH, serverLimitOptions } from './http/limits.ts'
 import { metricsPlugin } from './http/plugins/metrics.ts'
@@ -58,7 +59,8 @@ export interface AppOptions {
   processMetrics?: boolean
   /**
    * Answer the commonest requests before Fastify's routing (http/fast-path/): on by default; off sends every request
-   * through Fastify (tests compare the two). `app.inject` never takes the fast path: it calls Fastify directly.
+   * through Fastify (tests compare the two), as does a Node whose answer heads the fast path cannot amend
+   * (fast-path/header-lines.ts). `app.inject` never takes the fast path: it calls Fastify directly.
    */
   fastPath?: boolean
 }
@@ -123,7 +125,9 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   await app.register(autoconfigRoutes)
   await app.register(autodiscoverRoutes, { publicBaseUrl: options.publicBaseUrl })
   await app.register(apiRoutes, { prefix: API_PREFIX, corsOrigins: options.corsOrigins ?? ['*'], publicBaseUrl: options.publicBaseUrl })
-  if (options.fastPath !== false) {
+  if (options.fastPath !== false && !HEADER_LINES_SUPPORTED) {
+    app.log.warn('this Node keeps answer heads differently (fast-path/header-lines.ts): every request goes through Fastify')
+  } else if (options.fastPath !== false) {
     const client = clientView(trustProxy)
     fastPath = createFastPath({
       routes: directRoutes(app, options, client),

@@ -11,12 +11,20 @@ import { ifNoneMatchHits } from '../etag.ts'
 import { baseUrlOf } from '../public-base-url.ts'
 import { ANY_ORIGIN_CORS_HEADERS, API_CACHE_CONTROL, lookupLinks } from '../routes/api.ts'
 import type { ClientView } from './client.ts'
-import { answerHeadersStart, type DirectRoute } from './fast-path.ts'
+import type { DirectRoute } from './fast-path.ts'
+import { headerLine, headerLines } from './header-lines.ts'
 import { queryValue } from './query-value.ts'
-import { unknownDomainAnswer } from './unknown-domain.ts'
+import { notFoundLines, unknownDomainAnswer } from './unknown-domain.ts'
 
-/** The security headers, the request id, then the CORS headers, as the route sets them. */
-const API_HEADERS_START = answerHeadersStart(...Object.entries(ANY_ORIGIN_CORS_HEADERS).flat())
+/**
+ * The route's headers in its order: CORS, then ETag, Cache-Control and (but for a 304) Content-Type. The ETag
+ * differs by lookup, so its line alone is made per request.
+ */
+const CORS_HEADER_PAIRS = Object.entries(ANY_ORIGIN_CORS_HEADERS).flat()
+const CORS_LINES = headerLines(...CORS_HEADER_PAIRS)
+const FOUND_LINES_AFTER_ETAG = headerLines('cache-control', API_CACHE_CONTROL, 'content-type', JSON_CONTENT_TYPE)
+const NOT_MODIFIED_LINES_AFTER_ETAG = headerLine('cache-control', API_CACHE_CONTROL)
+const NOT_FOUND_LINES = notFoundLines(...CORS_HEADER_PAIRS)
 
 /** `publicBaseUrl`: the configured base URL, already validated (parsePublicBaseUrl); undefined to use the request's. */
 export function apiLookupDirectRoute (lookup: ProviderLookup, client: ClientView, publicBaseUrl: string | undefined): DirectRoute {
@@ -27,18 +35,20 @@ export function apiLookupDirectRoute (lookup: ProviderLookup, client: ClientView
     if (address === undefined) return undefined
     const match = lookup.lookup(address.domain)
     if (match instanceof Promise) return undefined
-    if (match === undefined) return unknownDomainAnswer('api', address.domain, API_HEADERS_START)
+    if (match === undefined) return unknownDomainAnswer('api', address.domain, NOT_FOUND_LINES)
     const base = publicBaseUrl ?? baseUrlOf(client.protocol(req), client.host(req))
     const { body, etag, bytes } = lookupJson({ address, match, links: lookupLinks(base, address) }, base)
-    const length = String(bytes)
+    const headers = ['content-length', String(bytes)]
+    const etagLine = headerLine('etag', etag)
     // As conditionalGet (conditional-get.ts): a 304 drops the type but states the length a 200 would have.
     if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
-      return { status: 304, kind: 'api', headers: [...API_HEADERS_START, 'etag', etag, 'cache-control', API_CACHE_CONTROL, 'content-length', length] }
+      return { status: 304, kind: 'api', lines: CORS_LINES + etagLine + NOT_MODIFIED_LINES_AFTER_ETAG, headers }
     }
     return {
       status: 200,
       kind: 'api',
-      headers: [...API_HEADERS_START, 'etag', etag, 'cache-control', API_CACHE_CONTROL, 'content-type', JSON_CONTENT_TYPE, 'content-length', length],
+      lines: CORS_LINES + etagLine + FOUND_LINES_AFTER_ETAG,
+      headers,
       body,
     }
   }

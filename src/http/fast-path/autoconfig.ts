@@ -9,7 +9,8 @@ import { ifNoneMatchHits } from '../etag.ts'
 import { preparedAutoconfig, type PreparedDocument } from '../prepared-autoconfig.ts'
 import { askedDomain, AUTOCONFIG_CACHE_CONTROL, XML_CONTENT_TYPE } from '../routes/autoconfig.ts'
 import type { ClientView } from './client.ts'
-import { ANSWER_HEADERS_START, type DirectAnswer, type DirectRoute } from './fast-path.ts'
+import type { DirectAnswer, DirectRoute } from './fast-path.ts'
+import { headerLines } from './header-lines.ts'
 import { queryValue } from './query-value.ts'
 import { unknownDomainAnswer } from './unknown-domain.ts'
 
@@ -26,10 +27,16 @@ function answersFor (doc: PreparedDocument): PreparedAnswers {
       ok: {
         status: 200,
         kind: 'autoconfig',
-        headers: [...ANSWER_HEADERS_START, 'etag', etag, 'cache-control', AUTOCONFIG_CACHE_CONTROL, 'content-type', XML_CONTENT_TYPE, 'content-length', String(body.length)],
+        lines: headerLines('etag', etag, 'cache-control', AUTOCONFIG_CACHE_CONTROL, 'content-type', XML_CONTENT_TYPE),
+        headers: ['content-length', String(body.length)],
         body,
       },
-      notModified: { status: 304, kind: 'autoconfig', headers: [...ANSWER_HEADERS_START, 'etag', etag, 'cache-control', AUTOCONFIG_CACHE_CONTROL] },
+      notModified: {
+        status: 304,
+        kind: 'autoconfig',
+        lines: headerLines('etag', etag, 'cache-control', AUTOCONFIG_CACHE_CONTROL),
+        headers: [],
+      },
     }
     answersByDocument.set(doc, answers)
   }

@@ -12,13 +12,17 @@ import { parseAutodiscoverRequest } from '../../parse/autodiscover-request.ts'
 import { preparedAutodiscover } from '../prepared-autodiscover.ts'
 import { AUTODISCOVER_BODY_LIMIT, autodiscoverErrorAnswer, NO_STORE } from '../routes/autodiscover.ts'
 import { XML_CONTENT_TYPE } from '../routes/autoconfig.ts'
-import { ANSWER_HEADERS_START, type BodyRoute, type DirectAnswer } from './fast-path.ts'
+import type { BodyRoute, DirectAnswer } from './fast-path.ts'
+import { headerLines } from './header-lines.ts'
+
+const DOCUMENT_LINES = headerLines('cache-control', NO_STORE, 'content-type', XML_CONTENT_TYPE)
 
 function documentAnswer (status: number, body: string): DirectAnswer {
   return {
     status,
     kind: 'autodiscover',
-    headers: [...ANSWER_HEADERS_START, 'cache-control', NO_STORE, 'content-type', XML_CONTENT_TYPE, 'content-length', String(Buffer.byteLength(body))],
+    lines: DOCUMENT_LINES,
+    headers: ['content-length', String(Buffer.byteLength(body))],
     body,
   }
 }

@@ -27,6 +27,7 @@ import type { Readiness } from '../plugins/readiness.ts'
 import { REQUEST_ID_HEADER, requestId } from '../request-id.ts'
 import { ANSWER_HEADERS } from '../security-headers.ts'
 import type { ClientView } from './client.ts'
+import { headerLines, insertHeaderLines } from './header-lines.ts'
 
 /**
  * A prepared answer: a success (200), a conditional GET's 304, or the 404 for a domain no provider serves; for a
@@ -35,7 +36,12 @@ import type { ClientView } from './client.ts'
 export interface DirectAnswer {
   status: number
   kind: RouteKind
-  /** Every header as name, value, name, value…, beginning with an `answerHeadersStart` (the request id is filled in when sent). */
+  /**
+   * The headers the route sets, in its order, as checked lines (header-lines.ts: `headerLines`); they follow the
+   * security headers and the request id, which every answer begins with. Made once per prepared answer.
+   */
+  lines: string
+  /** The headers Node must see, given to writeHead: Content-Length, when the answer states one. */
   headers: string[]
   /** Absent for a 304. */
   body?: Buffer | string
@@ -45,23 +51,11 @@ export interface DirectAnswer {
   debugLine?: { fields: Record<string, unknown>, message: string }
 }
 
-const SECURITY_HEADER_PAIRS: readonly string[] = Object.entries(ANSWER_HEADERS).flat()
-const REQUEST_ID_VALUE_AT = SECURITY_HEADER_PAIRS.length + 1
-
 /**
- * How an answer's headers begin: the security headers and the request id, as Fastify's hooks set them, then
- * `more` (headers a route sets ahead of the rest, such as CORS). Made once; an answer spreads it and adds what the
- * route sets (Content-Length included): `[...start, 'etag', etag, …]`. The id's value is written in as the answer
- * is sent, so one array serves every request for a prepared answer: Node turns it into the header block before
- * writeHead returns and keeps no hold on it. Spreading a new array for every answer, and building a prepared
- * document's answer anew, cost about 1 % of an autoconfig GET's instructions (README "Performance").
+ * How every answer's head begins, as Fastify's hooks set it: the security headers, then the request id, whose value
+ * and line end are added as the answer is sent.
  */
-export function answerHeadersStart (...more: string[]): readonly string[] {
-  return [...SECURITY_HEADER_PAIRS, REQUEST_ID_HEADER, '', ...more]
-}
-
-/** `answerHeadersStart()`: the security headers and the request id only. */
-export const ANSWER_HEADERS_START = answerHeadersStart()
+const HEAD_START = headerLines(...Object.entries(ANSWER_HEADERS).flat()) + `${REQUEST_ID_HEADER}: `
 
 /**
  * Answers a request on one exact path from its query string (what follows `?`, `""` without one; read parameters
@@ -160,9 +154,8 @@ export function createFastPath (options: FastPathOptions): FastPath {
 
   /** Sends an answer, with the request's id, and counts and logs it as Fastify's hooks would. */
   const send = (answer: DirectAnswer, req: IncomingMessage, res: ServerResponse, reqId: string, started: number, requestLog: RequestLog | undefined): void => {
-    const headers = answer.headers
-    headers[REQUEST_ID_VALUE_AT] = reqId
-    res.writeHead(answer.status, headers)
+    res.writeHead(answer.status, answer.headers)
+    insertHeaderLines(res, `${HEAD_START}${reqId}\r\n${answer.lines}`)
     res.end(answer.body)
     const elapsedMs = performance.now() - started
     metrics.observeAnswer(answer.kind, answer.outcome ?? outcomeOf(answer.status), elapsedMs / 1000)

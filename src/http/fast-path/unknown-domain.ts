@@ -7,20 +7,29 @@
 import { PROBLEM_CONTENT_TYPE, problemDocument } from '../../errors.ts'
 import type { RouteKind } from '../plugins/request-metrics.ts'
 import { NOT_FOUND_CACHE_CONTROL, unknownDomainError } from '../routes/autoconfig.ts'
-import { ANSWER_HEADERS_START, type DirectAnswer } from './fast-path.ts'
+import type { DirectAnswer } from './fast-path.ts'
+import { headerLines } from './header-lines.ts'
+
+/** The 404's header lines, after `routeHeaders` (name, value…: what the route sets first, the API's CORS headers). */
+export function notFoundLines (...routeHeaders: string[]): string {
+  return headerLines(...routeHeaders, 'cache-control', NOT_FOUND_CACHE_CONTROL, 'content-type', PROBLEM_CONTENT_TYPE)
+}
+
+const AUTOCONFIG_NOT_FOUND_LINES = notFoundLines()
 
 /**
- * `headersStart`: how the route's answers begin (answerHeadersStart; the API's adds its CORS headers).
+ * `lines`: the 404's header lines for the route (`notFoundLines`), the autoconfig routes' by default.
  * The body is JSON.stringify's: the route's serializer writes the same members in the same order (problemSchema
  * lists type, title, status, detail, code, …, domain), and a normalised domain is plain ASCII that neither escapes.
  */
-export function unknownDomainAnswer (kind: RouteKind, domain: string, headersStart: readonly string[] = ANSWER_HEADERS_START): DirectAnswer {
+export function unknownDomainAnswer (kind: RouteKind, domain: string, lines: string = AUTOCONFIG_NOT_FOUND_LINES): DirectAnswer {
   const error = unknownDomainError(domain)
   const body = JSON.stringify(problemDocument(error.code, error.message, error.extra))
   return {
     status: 404,
     kind,
-    headers: [...headersStart, 'cache-control', NOT_FOUND_CACHE_CONTROL, 'content-type', PROBLEM_CONTENT_TYPE, 'content-length', String(Buffer.byteLength(body))],
+    lines,
+    headers: ['content-length', String(Buffer.byteLength(body))],
     body,
   }
 }

@@ -8,7 +8,8 @@ import { buildApp } from '../../../src/app.ts'
 import { Catalog } from '../../../src/catalog/catalog.ts'
 import { ProviderLookup } from '../../../src/catalog/lookup.ts'
 import { clientView } from '../../../src/http/fast-path/client.ts'
-import { ANSWER_HEADERS_START, createFastPath, type RequestLog } from '../../../src/http/fast-path/fast-path.ts'
+import { createFastPath, type RequestLog } from '../../../src/http/fast-path/fast-path.ts'
+import { headerLines } from '../../../src/http/fast-path/header-lines.ts'
 import { ServiceMetrics } from '../../../src/http/plugins/metrics.ts'
 import { Readiness } from '../../../src/http/plugins/readiness.ts'
 import { BUNDLED_DIR, FIXTURES_DIR, lookupFor, unknownDomainProblem, VALID_PROVIDERS_DIR } from '../../helper.ts'
@@ -319,6 +320,40 @@ t.test('a direct route that throws is logged as an error and leaves the request,
   t.notMatch(await metrics.registry.metrics(), /outcome="served"\} 1/, 'not counted: Fastify counts it')
 })
 
+t.test('an answer\'s head: the security headers, the request id, the route\'s lines, then what Node adds', async (t) => {
+  const body = '<answer/>'
+  const fastPath = createFastPath({
+    routes: new Map([[AUTOCONFIG, () => ({ status: 200, kind: 'autoconfig' as const, lines: headerLines('etag', '"e"', 'content-type', 'application/xml'), headers: ['content-length', String(body.length)], body })]]),
+    readiness: new Readiness('ready'),
+    metrics: new ServiceMetrics(new ProviderLookup(new Catalog([])), { processMetrics: false }),
+    rateLimitCounter: undefined,
+    client: clientView(false),
+    log: undefined,
+  })
+  const server = createServer((req, res) => {
+    if (!fastPath(req, res)) res.writeHead(500).end()
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => server.close())
+  const raw = await rawExchange((server.address() as AddressInfo).port, `GET ${AUTOCONFIG} HTTP/1.1\r\nHost: x\r\nX-Request-Id: given-1\r\nConnection: close\r\n\r\n`)
+  t.equal(raw.toString('latin1').replace(/\r\nDate: [^\r]*\r\n/, '\r\nDate: -\r\n'), [
+    'HTTP/1.1 200 OK',
+    'x-content-type-options: nosniff',
+    'x-frame-options: DENY',
+    'referrer-policy: no-referrer',
+    'cross-origin-resource-policy: same-origin',
+    "content-security-policy: default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    'x-request-id: given-1',
+    'etag: "e"',
+    'content-type: application/xml',
+    'content-length: 9',
+    'Date: -',
+    'Connection: close',
+    '',
+    body,
+  ].join('\r\n'))
+})
+
 t.test('a body route that fails answers as its route fails, and logs the error', async (t) => {
   const { log, lines } = recordingLog((level) => level === 'error')
   const metrics = new ServiceMetrics(new ProviderLookup(new Catalog([])), { processMetrics: false })
@@ -329,7 +364,7 @@ t.test('a body route that fails answers as its route fails, and logs the error',
       maxBytes: 100,
       autodiscoverLimit: true,
       answer: (body: string) => body === 'throw' ? (() => { throw new Error('a bug in the route') })() : Promise.reject(new Error('a bug, later')),
-      failed: () => ({ status: 500, kind: 'autodiscover' as const, headers: [...ANSWER_HEADERS_START, 'content-length', String(failedBody.length)], body: failedBody }),
+      failed: () => ({ status: 500, kind: 'autodiscover' as const, lines: '', headers: ['content-length', String(failedBody.length)], body: failedBody }),
     }]]),
     readiness: new Readiness('ready'),
     metrics,
