@@ -6,7 +6,7 @@
  * headers it acts on, and joins the line, each time. Measured under callgrind, a plain Node server's answer cost
  * some 1,600 instructions more per header; the fast path's answers carry ten, eight of them the same for every
  * request for a document (the security headers, ETag, Cache-Control, Content-Type), and those eight cost about a
- * tenth of an autoconfig GET. So they are checked once, by Node's own public validators, and joined once into
+ * seventh of an autoconfig GET's instructions (86.2k; 73.6k without). So they are checked once, by Node's own public validators, and joined once into
  * lines. The request id's line, different for every request, is joined as the answer is sent: the id is one of
  * our own or a given one request-id.ts accepted (letters, digits and `_.:-`), nothing a check could refuse.
  * Node is given Content-Length alone (it frames the body by it, and adds Date and the connection's headers), and
