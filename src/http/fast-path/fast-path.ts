@@ -38,7 +38,8 @@ export interface DirectAnswer {
   kind: RouteKind
   /**
    * The headers the route sets, in its order, as checked lines (header-lines.ts: `headerLines`); they follow the
-   * security headers and the request id, which every answer begins with. Made once per prepared answer.
+   * security headers and the request id, which every answer begins with. Made once per prepared answer; the API
+   * lookup, whose ETag varies, joins that one line per request.
    */
   lines: string
   /** The headers Node must see, given to writeHead: Content-Length, when the answer states one. */

@@ -6,11 +6,11 @@
  * headers it acts on, and joins the line, each time. Measured under callgrind, a plain Node server's answer cost
  * some 1,600 instructions more per header; the fast path's answers carry ten, eight of them the same for every
  * request for a document (the security headers, ETag, Cache-Control, Content-Type), and those eight cost about a
- * seventh of an autoconfig GET's instructions (86.2k; 73.6k without). So they are checked once, by Node's own public validators, and joined once into
- * lines. The request id's line, different for every request, is joined as the answer is sent: the id is one of
- * our own or a given one request-id.ts accepted (letters, digits and `_.:-`), nothing a check could refuse.
- * Node is given Content-Length alone (it frames the body by it, and adds Date and the connection's headers), and
- * the lines go in after the status line of the head it makes.
+ * seventh of an autoconfig GET's instructions (86.2k; 73.6k without). So they are checked once, by Node's own
+ * public validators, and joined once into lines. The request id's line, different for every request, is joined as
+ * the answer is sent: the id is one of our own or a given one request-id.ts accepted (letters, digits and `_.:-`),
+ * nothing a check could refuse. Node is given Content-Length alone (it frames the body by it, and adds Date and
+ * the connection's headers), and the lines go in after the status line of the head it makes.
  *
  * That last step writes the head Node keeps until the first body bytes go out (`_header`, a string since Node's
  * first releases and read by middleware such as `compression`). `HEADER_LINES_SUPPORTED` checks once that Node

@@ -49,7 +49,7 @@ t.test('lines put in after the status line give the bytes writeHead gives for th
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   t.teardown(() => server.close())
   const { port } = server.address() as AddressInfo
-  const withoutDate = (raw: Buffer) => raw.toString('latin1').replace(/\r\nDate: [^\r]*/, '')
+  const withoutDate = (raw: Buffer) => raw.toString('latin1').replace(/\r\nDate: [^\r]*/g, '')
   const requests: Array<[string, (path: string) => string]> = [
     ['keep-alive', (path) => `GET ${path} HTTP/1.1\r\nHost: x\r\n\r\nGET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`],
     ['HTTP/1.0', (path) => `GET ${path} HTTP/1.0\r\n\r\n`],
