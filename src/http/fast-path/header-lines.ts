@@ -49,10 +49,16 @@ export function insertHeaderLines (res: ServerResponse, lines: string): void {
   response._header = head.slice(0, statusLineEnd) + lines + head.slice(statusLineEnd)
 }
 
-/** Whether this Node keeps an answer's head as `insertHeaderLines` expects: tried once on a detached response. */
-function headerLinesWork (): boolean {
+/** A detached response: one that no request will be answered with. */
+const detachedResponse = (): ServerResponse => new ServerResponse(new IncomingMessage(new Socket()))
+
+/**
+ * Whether this Node keeps an answer's head as `insertHeaderLines` expects: tried once on a detached response
+ * (Node's own unless a test makes another).
+ */
+export function headerLinesWork (makeResponse: () => ServerResponse = detachedResponse): boolean {
   try {
-    const res = new ServerResponse(new IncomingMessage(new Socket()))
+    const res = makeResponse()
     res.writeHead(204, ['x-probe', '1'])
     const head = (res as unknown as ResponseHead)._header
     if (typeof head !== 'string' || !head.startsWith('HTTP/1.1 204 No Content\r\nx-probe: 1\r\n') || !head.endsWith('\r\n\r\n')) return false

@@ -1,7 +1,7 @@
-import { createServer, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { createServer, IncomingMessage, ServerResponse } from 'node:http'
+import { Socket, type AddressInfo } from 'node:net'
 import t from 'tap'
-import { headerLine, headerLines, HEADER_LINES_SUPPORTED, insertHeaderLines } from '../../../src/http/fast-path/header-lines.ts'
+import { headerLine, headerLines, HEADER_LINES_SUPPORTED, headerLinesWork, insertHeaderLines } from '../../../src/http/fast-path/header-lines.ts'
 import { rawExchange } from '../hostile/support.ts'
 
 const FIXED = ['x-content-type-options', 'nosniff', 'content-security-policy', "default-src 'none'", 'etag', '"abc"', 'content-type', 'application/xml; charset=utf-8']
@@ -22,8 +22,30 @@ t.test('what Node refuses in a header, or must see itself, is refused when the l
   }
 })
 
-t.test('this Node keeps an answer\'s head as the lines need', async (t) => {
+t.test('this Node keeps an answer\'s head as the lines need; a Node that keeps it otherwise is told apart', async (t) => {
   t.equal(HEADER_LINES_SUPPORTED, true)
+  t.equal(headerLinesWork(), true)
+  const detached = (Response: new (req: IncomingMessage) => ServerResponse) => () => new Response(new IncomingMessage(new Socket()))
+  t.equal(headerLinesWork(detached(ServerResponse)), true, 'Node\'s own response, made the way the cases below are')
+  /** Heads kept elsewhere than `_header`, as a later Node might. */
+  class HeadKeptElsewhere extends ServerResponse {
+    #head: unknown
+    get _header (): unknown { return undefined }
+    set _header (head: unknown) { this.#head = head }
+  }
+  t.equal(headerLinesWork(detached(HeadKeptElsewhere)), false, 'no head where the lines go')
+  /** Heads kept as bytes. */
+  class HeadAsBytes extends ServerResponse {
+    #head: unknown
+    get _header (): unknown { return this.#head }
+    set _header (head: unknown) { this.#head = typeof head === 'string' ? Buffer.from(head, 'latin1') : head }
+  }
+  t.equal(headerLinesWork(detached(HeadAsBytes)), false, 'a head that is not a string')
+  /** writeHead refusing to work without a socket. */
+  class NoDetachedHeads extends ServerResponse {
+    override writeHead (): this { throw new Error('no socket') }
+  }
+  t.equal(headerLinesWork(detached(NoDetachedHeads)), false, 'writeHead throws')
 })
 
 /**
