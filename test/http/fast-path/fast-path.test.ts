@@ -395,6 +395,42 @@ t.test('a body route that fails answers as its route fails, and logs the error',
   t.equal((await ask(port, agent, { path: '/body', method: 'POST', body: 'x'.repeat(101) })).status, 599, 'over maxBytes: left to the server\'s own handler')
 })
 
+t.test('a body route whose failure answer fails too: the connection is cut, both errors logged, nothing escapes', async (t) => {
+  const { log, lines } = recordingLog((level) => level === 'error')
+  const fastPath = createFastPath({
+    routes: new Map(),
+    bodyRoutes: new Map([['/body', {
+      maxBytes: 100,
+      autodiscoverLimit: true,
+      answer: (body: string) => body === 'throw' ? (() => { throw new Error('a bug in the route') })() : Promise.reject(new Error('a bug, later')),
+      // Node refuses a header value with a line break: writeHead throws.
+      failed: () => ({ status: 500, kind: 'autodiscover' as const, lines: '', headers: ['content-length', '1\r\nx: y'], body: 'x' }),
+    }]]),
+    readiness: new Readiness('ready'),
+    metrics: new ServiceMetrics(new ProviderLookup(new Catalog([])), { processMetrics: false }),
+    rateLimitCounter: undefined,
+    client: clientView(false),
+    log,
+  })
+  const server = createServer((req, res) => {
+    if (!fastPath(req, res)) res.writeHead(599).end()
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise((resolve) => server.close(resolve)))
+  const { port } = server.address() as AddressInfo
+  for (const body of ['throw', 'reject']) {
+    const raw = await rawExchange(port, `POST /body HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n${body}`)
+    t.equal(raw.length, 0, `${body}: no answer, the connection closed`)
+  }
+  t.match(lines, [
+    { level: 'error', object: { err: { message: 'a bug in the route' } }, message: 'fast path failed to answer a request body' },
+    { level: 'error', object: { err: { code: 'ERR_INVALID_CHAR' } }, message: 'fast path failed to send the failure answer' },
+    { level: 'error', object: { err: { message: 'a bug, later' } }, message: 'fast path failed to answer a request body' },
+    { level: 'error', object: { err: { code: 'ERR_INVALID_CHAR' } }, message: 'fast path failed to send the failure answer' },
+  ])
+  t.equal(lines.length, 4)
+})
+
 t.test('the fast path serves https too', async (t) => {
   const cert = readFileSync(`${FIXTURES_DIR}/tls/cert.pem`)
   const key = readFileSync(`${FIXTURES_DIR}/tls/key.pem`)
