@@ -8,7 +8,7 @@
 import { accessSync, constants, statSync } from 'node:fs'
 import { isIP } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** The providers shipped with the package: `<package root>/providers`, from both src/ and dist/. */
 export const BUNDLED_PROVIDERS_DIR = fileURLToPath(new URL('../providers', import.meta.url))

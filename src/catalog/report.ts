@@ -4,7 +4,7 @@
  * (https://eemeli.org/yaml/#line-counter), so nested mistakes point at their own line, not their parent's.
  */
 import type { Document, LineCounter, Node } from 'yaml'
-import type { z } from 'zod'
+import type * as z from 'zod'
 import { yamlPackage } from './yaml-package.ts'
 
 export interface Problem {

@@ -6,7 +6,7 @@
  * Fastify picks the serializer by status and media type (a route's `content` map); `headers` is read only by
  * the OpenAPI transform (see openapi.ts) and documents what the route sets.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import { ERRORS, type ErrorCode } from '../errors.ts'
 
 /** The media type without parameters, as response schemas and OpenAPI key it (PROBLEM_CONTENT_TYPE adds a charset). */

@@ -11,7 +11,7 @@
  */
 import type { FastifySerializerCompiler } from 'fastify'
 import fastJson, { type Schema } from 'fast-json-stringify'
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** The JSON Schema a zod schema serializes to: what the schema promises about its output. */
 export function outputJsonSchema (schema: z.ZodType): Record<string, unknown> {

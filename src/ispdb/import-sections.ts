@@ -3,7 +3,7 @@
  * `<instruction>`), `<enable>`, `<webMail>`, `<oAuth2>`, `<addressBook>`/`<calendar>`. Each part is checked
  * against the provider model's own schema, so a bad URL drops that part with a note instead of failing the file.
  */
-import type { z } from 'zod'
+import type * as z from 'zod'
 import { providerSchema } from '../model/provider.ts'
 import { DAV_AUTHENTICATION } from '../render/autoconfig.ts'
 import { CommentTrail, describeIssue, ImportLog, quote } from './import-log.ts'

@@ -2,7 +2,7 @@
  * The JSON Schema of a provider file, generated from the zod schema so the two cannot disagree. Editors use the
  * committed copy at schema/provider.schema.json (`# yaml-language-server: $schema=…`); a test fails if it drifts.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import { providerSchema } from './provider.ts'
 
 export const PROVIDER_SCHEMA_PATH = 'schema/provider.schema.json'

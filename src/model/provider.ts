@@ -12,7 +12,7 @@
  * Objects are strict: an unknown key (a typo such as `displayNameShort`) is an error, never silently ignored.
  */
 import { domainToASCII } from 'node:url'
-import { z } from 'zod'
+import * as z from 'zod'
 import { WARNING_CODES } from '../lint/codes.ts'
 
 /** How a connection is secured. `tls` is implicit TLS from the first byte (ports 993, 995, 465). */

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { z } from 'zod'
+import * as z from 'zod'
 import { compileSerializer, outputJsonSchema, serializerCompiler } from '../../src/http/serializer.ts'
 
 const item = z.object({ name: z.string(), note: z.string().optional() }).meta({ id: 'SerializerTestItem' })

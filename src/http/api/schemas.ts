@@ -7,7 +7,7 @@
  * auth, username) and only our own vocabulary appears (`tls`, `starttls`, `password-cleartext`, …), the same
  * words as in provider files (providers/README.md).
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import { MATCH_KINDS } from '../../catalog/catalog.ts'
 import { AUTH_METHODS, INCOMING_TYPES, OUTGOING_TYPES, SECURITIES } from '../../model/provider.ts'
 

@@ -6,7 +6,7 @@
 import cors from '@fastify/cors'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { z } from 'zod'
+import * as z from 'zod'
 import { normalizeDomain, parseEmailAddress, type EmailAddress } from '../../email-address.ts'
 import { AppError } from '../../errors.ts'
 import type { Provider } from '../../model/provider.ts'

@@ -8,7 +8,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { z } from 'zod'
+import * as z from 'zod'
 import type { DomainMatch } from '../../catalog/catalog.ts'
 import { domainFromHost, normalizeDomain, parseEmailAddress } from '../../email-address.ts'
 import { AppError } from '../../errors.ts'

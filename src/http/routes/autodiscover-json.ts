@@ -11,7 +11,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { z } from 'zod'
+import * as z from 'zod'
 import { parseEmailAddress } from '../../email-address.ts'
 import { AppError, ERRORS, type ErrorCode } from '../../errors.ts'
 import { publicBaseUrl } from '../public-base-url.ts'

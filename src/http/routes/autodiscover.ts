@@ -14,7 +14,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { randomInt } from 'node:crypto'
-import { z } from 'zod'
+import * as z from 'zod'
 import type { DomainMatch } from '../../catalog/catalog.ts'
 import { AppError, ERRORS, type ErrorCode } from '../../errors.ts'
 import { parseAutodiscoverRequest } from '../../parse/autodiscover-request.ts'

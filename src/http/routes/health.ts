@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { z } from 'zod'
+import * as z from 'zod'
 import { sendProblem } from '../error-handler.ts'
 import { PROBLEM_MEDIA_TYPE, problemSchema } from '../responses.ts'
 

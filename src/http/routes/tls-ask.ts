@@ -8,7 +8,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { z } from 'zod'
+import * as z from 'zod'
 import { domainFromHost } from '../../email-address.ts'
 import { PROBLEM_MEDIA_TYPE, problemSchema } from '../responses.ts'
 import { sendProblem } from '../error-handler.ts'
