@@ -87,8 +87,8 @@ export function startLoadingOffThread (dir: string, options: OffThreadOptions = 
       // Every share is claimed once the workers have answered; those this thread claimed are finished by `helping`.
       const fromHere = (await helping)?.shares ?? []
       const inListingOrder = [...fromWorkers.flat(), ...fromHere].sort((a, b) => a.index - b.index)
-      const { catalogFrom, combineFileChecks } = await import('./load.ts')
-      return catalogFrom(combineFileChecks(inListingOrder.map((share) => share.checks)))
+      const { combineFileChecks } = await import('./load.ts')
+      return combineFileChecks(inListingOrder.map((share) => share.checks))
     } catch (error) {
       // One thread failed, so the load has: the others need not finish their shares.
       load.shares.exhaust()
@@ -116,8 +116,8 @@ async function plan (dir: string, options: OffThreadOptions): Promise<Plan> {
   if (!listing.ok) return { kind: 'done', result: listing }
   const { files } = listing
   if (files.length < minFiles) {
-    const { catalogFrom, readProviderFiles } = await import('./load.ts')
-    return { kind: 'done', result: catalogFrom(readProviderFiles(files)) }
+    const { readProviderFiles } = await import('./load.ts')
+    return { kind: 'done', result: readProviderFiles(files) }
   }
   const workers = Math.max(1, Math.min(maxWorkers, Math.ceil(files.length / Math.max(1, minFiles))))
   const shares = new FileShares(files, shareFiles)

@@ -18,7 +18,7 @@ import { basename, extname } from 'node:path'
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml'
 import type { Document, LineCounter } from 'yaml'
 import { providerSchema, type Provider } from '../model/provider.ts'
-import { Catalog } from './catalog.ts'
+import { Catalog, type Clash } from './catalog.ts'
 import { listProviderDirectory } from './list.ts'
 import { problemsFromIssues, type Problem } from './report.ts'
 import { yamlPackage } from './yaml-package.ts'
@@ -128,11 +128,9 @@ function readAgain (file: string): string {
   }
 }
 
-/** Checks that span files: one id per provider, one provider per domain. Names both files of a clash. */
-function crossFileProblems (files: readonly CheckedFile[]): Problem[] {
-  const problems: Problem[] = []
-  const ids = new Map<string, CheckedFile>()
-  const domains = new Map<string, CheckedFile>()
+/** The index's clashes as problems, each placed in the later file and naming the file that keeps the id or domain. */
+function clashProblems (files: readonly CheckedFile[], clashes: readonly Clash[]): Problem[] {
+  const fileOf = new Map(files.map((file) => [file.provider, file]))
   // Each file is read and parsed once however many of its entries clash (a copied file clashes in every domain).
   const trees = new Map<CheckedFile, Positions>()
   const positionOf = (file: CheckedFile, path: (string | number)[]) => {
@@ -140,32 +138,17 @@ function crossFileProblems (files: readonly CheckedFile[]): Problem[] {
     if (positions === undefined) trees.set(file, positions = positionsIn(file))
     return positions(path)
   }
-  for (const parsed of files) {
-    const { provider } = parsed
-    const firstWithId = ids.get(provider.id)
-    if (firstWithId !== undefined) {
-      problems.push({ file: parsed.file, ...positionOf(parsed, ['id']), path: 'id', message: `id "${provider.id}" is already used by ${firstWithId.file}` })
-    } else {
-      ids.set(provider.id, parsed)
+  return clashes.map((clash) => {
+    const file = fileOf.get(clash.provider)!
+    const owner = fileOf.get(clash.owner)!
+    if (clash.kind === 'id') {
+      return { file: file.file, ...positionOf(file, ['id']), path: 'id', message: `id "${clash.provider.id}" is already used by ${owner.file}` }
     }
-    provider.domains.forEach((domain, index) => {
-      const owner = domains.get(domain)
-      if (owner === parsed) {
-        problems.push({ file: parsed.file, ...positionOf(parsed, ['domains', index]), path: `domains.${index}`, message: `"${domain}" is listed twice` })
-      } else if (owner !== undefined) {
-        problems.push({ file: parsed.file, ...positionOf(parsed, ['domains', index]), path: `domains.${index}`, message: `"${domain}" is already claimed by ${owner.file}` })
-      } else {
-        domains.set(domain, parsed)
-      }
-    })
-  }
-  return problems
+    const domain = clash.provider.domains[clash.domainIndex]
+    const message = owner === file ? `"${domain}" is listed twice` : `"${domain}" is already claimed by ${owner.file}`
+    return { file: file.file, ...positionOf(file, ['domains', clash.domainIndex]), path: `domains.${clash.domainIndex}`, message }
+  })
 }
-
-/** Every provider of a directory, validated, or every problem found (what the checks of all files combine into). */
-export type ValidatedProviders =
-  | { ok: true, providers: Provider[], files: string[] }
-  | { ok: false, problems: Problem[] }
 
 /**
  * A file that passed its own checks. Its text is kept only when it was not read from disk (`buildCatalog`), for
@@ -201,32 +184,18 @@ export function checkProviderFiles (files: readonly string[]): FileChecks {
 }
 
 /** Reads and validates listed provider files: each on its own, then the checks that span files. */
-export function readProviderFiles (files: readonly string[]): ValidatedProviders {
+export function readProviderFiles (files: readonly string[]): LoadResult {
   return combineFileChecks([checkProviderFiles(files)])
-}
-
-/** Reads and validates a whole providers directory: every provider, or every problem found. */
-export async function readProviders (dir: string): Promise<ValidatedProviders> {
-  const listing = await listProviderDirectory(dir)
-  return listing.ok ? readProviderFiles(listing.files) : listing
 }
 
 /** Loads a whole providers directory: a complete catalog, or every problem found. */
 export async function loadProviders (dir: string): Promise<LoadResult> {
-  return catalogFrom(await readProviders(dir))
-}
-
-/** The catalog of validated providers (problems pass through). */
-export function catalogFrom (validated: ValidatedProviders): LoadResult {
-  return validated.ok ? { ok: true, catalog: new Catalog(validated.providers), files: validated.files } : validated
+  const listing = await listProviderDirectory(dir)
+  return listing.ok ? readProviderFiles(listing.files) : listing
 }
 
 /** Validates already-read provider files and builds the catalog from them. */
 export function buildCatalog (sources: ReadonlyArray<{ file: string, text: string }>): LoadResult {
-  return catalogFrom(validateSources(sources))
-}
-
-function validateSources (sources: ReadonlyArray<{ file: string, text: string }>): ValidatedProviders {
   return combineFileChecks([checkSources(sources)])
 }
 
@@ -251,12 +220,14 @@ function checkSources (sources: readonly Source[]): FileChecks {
 }
 
 /**
- * The checks of consecutive runs of files, in listing order, joined, with the checks that span files (one id per
- * provider, one provider per domain) run over all of them: every provider, or every problem found.
+ * The checks of consecutive runs of files, in listing order, joined, and the catalog indexed from them, which checks
+ * what spans files (one id per provider, one provider per domain): a complete catalog, or every problem found.
  */
-export function combineFileChecks (runs: readonly FileChecks[]): ValidatedProviders {
+export function combineFileChecks (runs: readonly FileChecks[]): LoadResult {
   const parsed = runs.flatMap((run) => run.parsed)
-  const problems = [...runs.flatMap((run) => run.problems), ...crossFileProblems(parsed)]
-  if (problems.length > 0) return { ok: false, problems }
-  return { ok: true, providers: parsed.map((p) => p.provider), files: parsed.map((p) => p.file) }
+  const problems = runs.flatMap((run) => run.problems)
+  const indexed = Catalog.index(parsed.map((file) => file.provider))
+  if (!indexed.ok) problems.push(...clashProblems(parsed, indexed.clashes))
+  if (problems.length > 0 || !indexed.ok) return { ok: false, problems }
+  return { ok: true, catalog: indexed.catalog, files: parsed.map((file) => file.file) }
 }

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { buildCatalog } from '../../src/catalog/load.ts'
+import { Catalog } from '../../src/catalog/catalog.ts'
+import { buildCatalog, parseProviderFile } from '../../src/catalog/load.ts'
 
 const source = (file: string, domains: string[]) => ({
   file,
@@ -39,4 +40,35 @@ t.test('a domain asked again gets the same match object, and answers stay right 
   t.match(catalog.match('example.com'), { provider: { id: 'a' }, matchedBy: 'exact', pattern: 'example.com', domain: 'example.com' })
   t.match(catalog.match('x.example.com'), { provider: { id: 'a' }, matchedBy: 'wildcard', pattern: '*.example.com', domain: 'x.example.com' })
   t.equal(catalog.match('example.org'), undefined)
+})
+
+t.test('indexing names every clash in list order and makes no catalog; the constructor throws on a clash', async (t) => {
+  const providerOf = (file: string, domains: string[]) => {
+    const { text } = source(file, domains)
+    const parsed = parseProviderFile(file, text)
+    if (!parsed.ok) throw new Error('fixture must parse')
+    return parsed.value.provider
+  }
+  const a = providerOf('a.yaml', ['example.com', '"*.example.com"'])
+  const b = providerOf('b.yaml', ['b.test', '"*.example.com"', 'example.net', 'b.test'])
+  const c = providerOf('c.yaml', ['example.net', 'example.com'])
+  const aAgain = providerOf('a.yaml', ['a.test'])
+  const clashes = Catalog.index([a, b, c, aAgain])
+  t.same(clashes, {
+    ok: false,
+    clashes: [
+      { kind: 'domain', provider: b, domainIndex: 1, owner: a },
+      { kind: 'domain', provider: b, domainIndex: 3, owner: b },
+      { kind: 'domain', provider: c, domainIndex: 0, owner: b },
+      { kind: 'domain', provider: c, domainIndex: 1, owner: a },
+      { kind: 'id', provider: aAgain, owner: a },
+    ],
+  })
+  // An exact domain and a wildcard over the same name are different patterns.
+  const wildcardOnly = providerOf('w.yaml', ['"*.example.net"'])
+  const indexed = Catalog.index([a, wildcardOnly, providerOf('x.yaml', ['x.example.net'])])
+  t.ok(indexed.ok)
+  if (indexed.ok) t.match(indexed.catalog.match('example.com'), { provider: a, matchedBy: 'exact' })
+  t.throws(() => new Catalog([a, aAgain]), { message: 'id "a" of provider a is already claimed by provider a' })
+  t.throws(() => new Catalog([b]), { message: 'domain "b.test" of provider b is already claimed by provider b' })
 })
