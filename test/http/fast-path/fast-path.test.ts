@@ -8,7 +8,7 @@ import { buildApp } from '../../../src/app.ts'
 import { Catalog } from '../../../src/catalog/catalog.ts'
 import { ProviderLookup } from '../../../src/catalog/lookup.ts'
 import { clientView } from '../../../src/http/fast-path/client.ts'
-import { createFastPath, type RequestLog } from '../../../src/http/fast-path/fast-path.ts'
+import { createFastPath, type DirectAnswer, type RequestLog } from '../../../src/http/fast-path/fast-path.ts'
 import { headerLines } from '../../../src/http/fast-path/header-lines.ts'
 import { ServiceMetrics } from '../../../src/http/plugins/metrics.ts'
 import { Readiness } from '../../../src/http/plugins/readiness.ts'
@@ -358,28 +358,13 @@ t.test('a body route that fails answers as its route fails, and logs the error',
   const { log, lines } = recordingLog((level) => level === 'error')
   const metrics = new ServiceMetrics(new ProviderLookup(new Catalog([])), { processMetrics: false })
   const failedBody = 'the route failed'
-  const fastPath = createFastPath({
-    routes: new Map(),
-    bodyRoutes: new Map([['/body', {
-      maxBytes: 100,
-      autodiscoverLimit: true,
-      answer: (body: string) => body === 'throw' ? (() => { throw new Error('a bug in the route') })() : Promise.reject(new Error('a bug, later')),
-      failed: () => ({ status: 500, kind: 'autodiscover' as const, lines: '', headers: ['content-length', String(failedBody.length)], body: failedBody }),
-    }]]),
-    readiness: new Readiness('ready'),
-    metrics,
-    rateLimitCounter: undefined,
-    client: clientView(false),
+  const port = await serveFailingBodyRoute(t, {
     log,
+    metrics,
+    failed: () => ({ status: 500, kind: 'autodiscover' as const, lines: '', headers: ['content-length', String(failedBody.length)], body: failedBody }),
   })
-  const server = createServer((req, res) => {
-    if (!fastPath(req, res)) res.writeHead(599).end()
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.teardown(() => new Promise((resolve) => server.close(resolve)))
   const agent = new Agent({ keepAlive: false })
   t.teardown(() => agent.destroy())
-  const { port } = server.address() as AddressInfo
   for (const body of ['throw', 'reject']) {
     const answer = await ask(port, agent, { path: '/body', method: 'POST', body })
     t.equal(answer.status, 500, body)
@@ -397,27 +382,12 @@ t.test('a body route that fails answers as its route fails, and logs the error',
 
 t.test('a body route whose failure answer fails too: the connection is cut, both errors logged, nothing escapes', async (t) => {
   const { log, lines } = recordingLog((level) => level === 'error')
-  const fastPath = createFastPath({
-    routes: new Map(),
-    bodyRoutes: new Map([['/body', {
-      maxBytes: 100,
-      autodiscoverLimit: true,
-      answer: (body: string) => body === 'throw' ? (() => { throw new Error('a bug in the route') })() : Promise.reject(new Error('a bug, later')),
-      // Node refuses a header value with a line break: writeHead throws.
-      failed: () => ({ status: 500, kind: 'autodiscover' as const, lines: '', headers: ['content-length', '1\r\nx: y'], body: 'x' }),
-    }]]),
-    readiness: new Readiness('ready'),
-    metrics: new ServiceMetrics(new ProviderLookup(new Catalog([])), { processMetrics: false }),
-    rateLimitCounter: undefined,
-    client: clientView(false),
+  const port = await serveFailingBodyRoute(t, {
     log,
+    metrics: new ServiceMetrics(new ProviderLookup(new Catalog([])), { processMetrics: false }),
+    // Node refuses a header value with a line break: writeHead throws.
+    failed: () => ({ status: 500, kind: 'autodiscover' as const, lines: '', headers: ['content-length', '1\r\nx: y'], body: 'x' }),
   })
-  const server = createServer((req, res) => {
-    if (!fastPath(req, res)) res.writeHead(599).end()
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.teardown(() => new Promise((resolve) => server.close(resolve)))
-  const { port } = server.address() as AddressInfo
   for (const body of ['throw', 'reject']) {
     const raw = await rawExchange(port, `POST /body HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n${body}`)
     t.equal(raw.length, 0, `${body}: no answer, the connection closed`)
@@ -452,6 +422,33 @@ t.test('the fast path serves https too', async (t) => {
 })
 
 /** The raw answer(s) without the lines that differ between any two: the date and generated request ids. */
+/**
+ * A server whose fast path has one body route, `/body` (at most 100 bytes), that fails: it throws on the body
+ * `throw` and rejects on any other, and answers its failure with `failed`. Other requests get 599. Its port.
+ */
+async function serveFailingBodyRoute (t: Test, options: { log: RequestLog, metrics: ServiceMetrics, failed: () => DirectAnswer }): Promise<number> {
+  const fastPath = createFastPath({
+    routes: new Map(),
+    bodyRoutes: new Map([['/body', {
+      maxBytes: 100,
+      autodiscoverLimit: true,
+      answer: (body: string) => body === 'throw' ? (() => { throw new Error('a bug in the route') })() : Promise.reject(new Error('a bug, later')),
+      failed: options.failed,
+    }]]),
+    readiness: new Readiness('ready'),
+    metrics: options.metrics,
+    rateLimitCounter: undefined,
+    client: clientView(false),
+    log: options.log,
+  })
+  const server = createServer((req, res) => {
+    if (!fastPath(req, res)) res.writeHead(599).end()
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise((resolve) => server.close(resolve)))
+  return (server.address() as AddressInfo).port
+}
+
 function comparableRaw (text: string): string {
   return text.replace(/^date: .*$/gim, 'date: -').replace(/^x-request-id: [0-9a-f]{12}-\d+$/gim, 'x-request-id: -')
 }
