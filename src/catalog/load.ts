@@ -227,7 +227,7 @@ export function combineFileChecks (runs: readonly FileChecks[]): LoadResult {
   const parsed = runs.flatMap((run) => run.parsed)
   const problems = runs.flatMap((run) => run.problems)
   const indexed = Catalog.index(parsed.map((file) => file.provider))
-  if (!indexed.ok) problems.push(...clashProblems(parsed, indexed.clashes))
-  if (problems.length > 0 || !indexed.ok) return { ok: false, problems }
+  if (!indexed.ok) return { ok: false, problems: [...problems, ...clashProblems(parsed, indexed.clashes)] }
+  if (problems.length > 0) return { ok: false, problems }
   return { ok: true, catalog: indexed.catalog, files: parsed.map((file) => file.file) }
 }

@@ -64,11 +64,15 @@ t.test('indexing names every clash in list order and makes no catalog; the const
       { kind: 'id', provider: aAgain, owner: a },
     ],
   })
-  // An exact domain and a wildcard over the same name are different patterns.
-  const wildcardOnly = providerOf('w.yaml', ['"*.example.net"'])
-  const indexed = Catalog.index([a, wildcardOnly, providerOf('x.yaml', ['x.example.net'])])
+  // An exact domain and a wildcard over the same name are different patterns, also in different providers.
+  const wildcardNet = providerOf('w.yaml', ['"*.example.net"'])
+  const exactNet = providerOf('x.yaml', ['example.net'])
+  const indexed = Catalog.index([wildcardNet, exactNet])
   t.ok(indexed.ok)
-  if (indexed.ok) t.match(indexed.catalog.match('example.com'), { provider: a, matchedBy: 'exact' })
+  if (indexed.ok) {
+    t.match(indexed.catalog.match('example.net'), { provider: exactNet, matchedBy: 'exact' })
+    t.match(indexed.catalog.match('mail.example.net'), { provider: wildcardNet, matchedBy: 'wildcard' })
+  }
   t.throws(() => new Catalog([a, aAgain]), { message: 'id "a" of provider a is already claimed by provider a' })
   t.throws(() => new Catalog([b]), { message: 'domain "b.test" of provider b is already claimed by provider b' })
 })
