@@ -12,6 +12,8 @@ declare module 'autocannon' {
     connections?: number
     duration?: number
     amount?: number
+    /** Milliseconds between samples; a run ends at the first sample after its duration. */
+    sampleInt?: number
     requests?: AutocannonRequest[]
   }
   interface Histogram { average: number, p50: number, p99: number }
@@ -26,6 +28,11 @@ declare module 'autocannon' {
     '4xx': number
     '5xx': number
   }
-  function autocannon (options: AutocannonOptions): Promise<AutocannonResult>
+  /** The run: a promise of its result, and an emitter of each answer as it arrives. */
+  interface AutocannonRun extends PromiseLike<AutocannonResult> {
+    /** Every answer: the connection's client, its status, its size, and milliseconds since the request was sent. */
+    on (event: 'response', listener: (client: object, statusCode: number, bytes: number, responseTimeMs: number) => void): this
+  }
+  function autocannon (options: AutocannonOptions): AutocannonRun
   export default autocannon
 }

@@ -26,7 +26,7 @@ import { join } from 'node:path'
 import { parseArgs, promisify } from 'node:util'
 import { writeLargeCatalog } from './large-catalog.ts'
 import { bareRequestPath, bareRoute, probe, REAL_SERVER_ENV, startBareServer } from './mirror.ts'
-import type { LoadResult } from './load.ts'
+import type { LoadResult } from './load-result.ts'
 import { LoadGenerator, ROOT, startServer, type RunningServer } from './processes.ts'
 import { SCENARIOS, type CatalogKind, type Scenario } from './scenarios.ts'
 

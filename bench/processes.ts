@@ -8,7 +8,8 @@ import { readFile } from 'node:fs/promises'
 import { createServer, type AddressInfo } from 'node:net'
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import type { LoadRequest, LoadResult } from './load.ts'
+import type { LoadRequest } from './load.ts'
+import { joinRuns, type LoadResult, type LoadRun } from './load-result.ts'
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
@@ -127,7 +128,7 @@ export class LoadGenerator {
     return new Promise((resolve, reject) => {
       const onExit = (code: number | null) => reject(new Error(`load generator exited with ${code}`))
       this.#child.once('exit', onExit)
-      this.#child.once('message', (result) => { this.#child.off('exit', onExit); resolve(result as LoadResult) })
+      this.#child.once('message', (run) => { this.#child.off('exit', onExit); resolve(joinRuns([run as LoadRun])) })
       this.#child.send(request)
     })
   }

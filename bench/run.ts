@@ -3,14 +3,20 @@
  * a third process. Builds the project, writes a large catalog (10,000 providers, 50,000 domains) to a temporary
  * directory and starts the real server twice (bundled providers and large catalog). Every scenario's answer is
  * probed first, and the bare server answers a fixed body of the same size, status and content type, asked the same
- * requests (query strings and headers included) on paths of its own. In each round every scenario's runs follow one
- * another, the real and the bare run of each catalog back to back (which of the two goes first alternates by
- * round); a ratio is taken within each such pair and the median over the rounds reported, since the host's load
- * moves runs seconds apart alike but moves much over minutes. Every round has new server processes (warmed up
- * before its runs), so the medians span as many processes as rounds; once started, the servers share one CPU and the
- * load generator has the others (processes.ts, cpuPlan). Prints a table and writes JSON to bench/results/.
+ * requests (query strings and headers included) on paths of its own. In each round every scenario's targets (the
+ * real and the bare server, for each catalog) take turns, a fraction of a second each, in an order that reverses every turn
+ * (A B C D, D C B A, …), so the host's load, which moves much even over seconds, falls on each target alike; a ratio
+ * is taken within each round and the median over the rounds reported. Every round has new server processes (warmed
+ * up before its runs), so the medians span as many processes as rounds; once started, the servers share one CPU
+ * and the load generator has the others (processes.ts, cpuPlan). Prints a table and writes JSON to bench/results/.
  *
- * Options: --duration <s> (per run, default 2), --rounds <n> (default 8), --connections <n> (default 50),
+ * Why turns: two identical bare Fastify servers (`npm run bench:noise`, two runs of 16 rounds of fresh pairs), whose
+ * true ratio is 1, came out with a standard deviation of 16–25 % between rounds each run for 2 s in turn (A/B from
+ * 0.59 to 1.49); as four alternating half-second turns each, 9–11 %; as eight quarter-second turns, 6–7 % (0.85 to
+ * 1.21).
+ *
+ * Options: --duration <s> (per target and round, default 2), --turns <n> (turns the duration is split into, default
+ * 8), --rounds <n> (default 8), --connections <n> (default 50),
  * --only <scenario name part>, --skip-large, --env NAME=value (repeatable: a setting for the real server, e.g.
  * --env RATE_LIMIT_MAX=0 to see what rate limiting costs).
  */
@@ -20,7 +26,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { writeLargeCatalog } from './large-catalog.ts'
-import type { LoadResult } from './load.ts'
+import { joinRuns, type LoadResult } from './load-result.ts'
 import { cpuPlan, cpuSeconds, LoadGenerator, pinToCpus, ROOT, rssBytes, startServer, type RunningServer } from './processes.ts'
 import { bareRequestPath, bareRoute, probe, REAL_SERVER_ENV as BASE_REAL_SERVER_ENV, startBareServer, type Probe } from './mirror.ts'
 import { P99_TARGET_MS, SCENARIOS, type CatalogKind, type Scenario } from './scenarios.ts'
@@ -28,6 +34,7 @@ import { P99_TARGET_MS, SCENARIOS, type CatalogKind, type Scenario } from './sce
 const { values: args } = parseArgs({
   options: {
     duration: { type: 'string', default: '2' },
+    turns: { type: 'string', default: '8' },
     rounds: { type: 'string', default: '8' },
     connections: { type: 'string', default: '50' },
     only: { type: 'string' },
@@ -36,6 +43,7 @@ const { values: args } = parseArgs({
   },
 })
 const DURATION_S = Number(args.duration)
+const TURNS = Number(args.turns)
 /** Load on every target before a round's runs, for new processes to compile their hot paths. */
 const WARM_UP_S = 1
 const ROUNDS = Number(args.rounds)
@@ -75,6 +83,16 @@ function pairedRatios (a: number[], b: number[]): number[] {
   return a.map((value, i) => value / b[i]!)
 }
 
+/** A run's figures with the server's CPU time per answer. */
+type RunResult = LoadResult & { cpuMicrosPerRequest: number }
+
+/** One target's turns of a round as one run, its percentiles over all their answers. */
+function joinTurns (turns: RunResult[]): RunResult {
+  const joined = joinRuns(turns.flatMap((turn) => turn.loadRuns))
+  const cpuMicros = turns.reduce((sum, turn) => sum + turn.cpuMicrosPerRequest * turn.total, 0)
+  return { ...joined, cpuMicrosPerRequest: cpuMicros / Math.max(1, joined.total) }
+}
+
 function range (values: number[]): [number, number] {
   return [Math.min(...values), Math.max(...values)]
 }
@@ -85,6 +103,8 @@ function rotate<T> (items: T[], by: number): T[] {
 }
 
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1)
+/** Milliseconds as the table shows them: latencies are counted in tenths (load-result.ts). */
+const ms = (value: number) => String(Number(value.toFixed(1)))
 
 async function main (): Promise<void> {
   process.stdout.write('building…\n')
@@ -134,8 +154,8 @@ async function main (): Promise<void> {
     const pinned = plan !== undefined && await pinToCpus(load.pid, plan.load) && await pinAll()
     const placement = pinned ? `servers on CPU ${plan.servers}, load generator on CPU ${plan.load}` : 'processes not pinned to CPUs'
 
-    // One group per scenario, of one pair per catalog: the real and the bare target, run back to back in each round,
-    // so each ratio compares two runs seconds apart rather than minutes apart.
+    // One group per scenario, of one pair per catalog: the real and the bare target. A group's targets take turns
+    // within each round, so every ratio compares runs interleaved a fraction of a second apart.
     const groups = new Map<string, Array<[Target, Target]>>()
     available.forEach((a, i) => {
       const requests = a.scenario.requests(a.catalog)
@@ -148,7 +168,7 @@ async function main (): Promise<void> {
     })
     const targets = [...groups.values()]
 
-    const runOnce = async (target: Target, seconds: number): Promise<LoadResult & { cpuMicrosPerRequest: number }> => {
+    const runOnce = async (target: Target, seconds: number): Promise<RunResult> => {
       const server = servers[target.slot]!
       const cpuBefore = await cpuSeconds(server.pid)
       const result = await load.run({ url: server.url, method: target.method, requests: target.requests, connections: CONNECTIONS, durationSeconds: seconds })
@@ -180,19 +200,21 @@ async function main (): Promise<void> {
     process.stdout.write(`warming up ${targets.flat(2).length} targets…\n`)
     await warmUp()
 
-    const results = new Map<string, Array<LoadResult & { cpuMicrosPerRequest: number }>>()
+    const results = new Map<string, RunResult[]>()
     for (let round = 0; round < ROUNDS; round++) {
       process.stdout.write(`round ${round + 1}/${ROUNDS}\n`)
       if (round > 0) await startRound()
       // Scenario order and catalog order rotate, and real and bare take turns going first, so no target always runs
       // first or after the same neighbour.
       for (const group of rotate(targets, round)) {
-        for (const [realTarget, bareTarget] of rotate(group, round)) {
-          for (const target of round % 2 === 0 ? [realTarget, bareTarget] : [bareTarget, realTarget]) {
-            const result = await runOnce(target, DURATION_S)
-            results.set(target.key, [...(results.get(target.key) ?? []), result])
+        const order = rotate(group, round).flatMap(([realTarget, bareTarget]) => round % 2 === 0 ? [realTarget, bareTarget] : [bareTarget, realTarget])
+        const turns = new Map<string, RunResult[]>()
+        for (let turn = 0; turn < TURNS; turn++) {
+          for (const target of turn % 2 === 0 ? order : [...order].reverse()) {
+            turns.set(target.key, [...(turns.get(target.key) ?? []), await runOnce(target, DURATION_S / TURNS)])
           }
         }
+        for (const [key, runs] of turns) results.set(key, [...(results.get(key) ?? []), joinTurns(runs)])
       }
     }
 
@@ -218,8 +240,8 @@ async function main (): Promise<void> {
     const rows = available.map(({ scenario, catalog, probe: p }) => {
       const realStats = summary(`${scenario.name}|${catalog}|real`)
       const bareStats = summary(`${scenario.name}|${catalog}|bare`)
-      // Ratios are taken round by round, between runs of the same group seconds apart, and the median of those
-      // is reported: the host's load moves both runs of a round alike, but moves much between rounds.
+      // Ratios are taken round by round, between a group's interleaved turns, and the median of those is reported:
+      // the host's load falls on both targets of a round alike, but moves much between rounds.
       const ratios = pairedRatios(realStats.runs.map((r) => r.requestsPerSecond), bareStats.runs.map((r) => r.requestsPerSecond))
       const ratio = median(ratios)
       const meets = (scenario.target === undefined || ratio >= scenario.target) && realStats.p99Ms < P99_TARGET_MS && realStats.unexpected === 0
@@ -249,11 +271,11 @@ async function main (): Promise<void> {
 
     // The table.
     const lines = [
-      `connections ${CONNECTIONS}, ${ROUNDS} rounds × ${DURATION_S} s; req/s, latencies and CPU are medians over the rounds, ratios the median of each round's ratio (lowest–highest round in brackets); ${cpus().length} cores (${cpus()[0]?.model ?? '?'}; ${placement}), ${mb(totalmem())} MB, node ${process.version}${args.env.length > 0 ? `; real server with ${args.env.join(' ')}` : ''}`,
+      `connections ${CONNECTIONS}, ${ROUNDS} rounds × ${DURATION_S} s per target in ${TURNS} turns; req/s, latencies and CPU are medians over the rounds, ratios the median of each round's ratio (lowest–highest round in brackets); ${cpus().length} cores (${cpus()[0]?.model ?? '?'}; ${placement}), ${mb(totalmem())} MB, node ${process.version}${args.env.length > 0 ? `; real server with ${args.env.join(' ')}` : ''}`,
       '',
       '| scenario | catalog | body B | real req/s | bare req/s | ratio (rounds) | target | real p50 ms | real p99 ms | bare p99 ms | CPU µs/req real / bare (ratio) | |',
       '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
-      ...rows.map((r) => `| ${r.scenario} | ${r.catalog} | ${r.bodyBytes} | ${Math.round(r.real.requestsPerSecond)} | ${Math.round(r.bare.requestsPerSecond)} | ${r.ratio.toFixed(2)} (${r.ratioRange.map((x) => x.toFixed(2)).join('–')}) | ${r.target === undefined ? '—' : `≥ ${r.target}`} | ${r.real.p50Ms} | ${r.real.p99Ms} | ${r.bare.p99Ms} | ${Math.round(r.real.cpuMicrosPerRequest)} / ${Math.round(r.bare.cpuMicrosPerRequest)} (${r.cpuRatio.toFixed(2)}) | ${r.meets ? 'met' : 'MISSED'}${r.real.unexpected > 0 ? ` (${r.real.unexpected} errors/5xx)` : ''} |`),
+      ...rows.map((r) => `| ${r.scenario} | ${r.catalog} | ${r.bodyBytes} | ${Math.round(r.real.requestsPerSecond)} | ${Math.round(r.bare.requestsPerSecond)} | ${r.ratio.toFixed(2)} (${r.ratioRange.map((x) => x.toFixed(2)).join('–')}) | ${r.target === undefined ? '—' : `≥ ${r.target}`} | ${ms(r.real.p50Ms)} | ${ms(r.real.p99Ms)} | ${ms(r.bare.p99Ms)} | ${Math.round(r.real.cpuMicrosPerRequest)} / ${Math.round(r.bare.cpuMicrosPerRequest)} (${r.cpuRatio.toFixed(2)}) | ${r.meets ? 'met' : 'MISSED'}${r.real.unexpected > 0 ? ` (${r.real.unexpected} errors/5xx)` : ''} |`),
     ]
     for (const catalog of catalogs) {
       const up = startup[catalog]!
@@ -270,13 +292,13 @@ async function main (): Promise<void> {
     await writeFile(file, JSON.stringify({
       date: new Date().toISOString(),
       machine: { cores: cpus().length, cpu: cpus()[0]?.model, memoryBytes: totalmem(), node: process.version, loadAverage: loadavg() },
-      settings: { connections: CONNECTIONS, rounds: ROUNDS, durationSeconds: DURATION_S, realServerEnv: REAL_SERVER_ENV, placement },
+      settings: { connections: CONNECTIONS, rounds: ROUNDS, durationSeconds: DURATION_S, turns: TURNS, realServerEnv: REAL_SERVER_ENV, placement },
       startup,
       rssAfterLoad: rssAfter,
       rows,
       largeChecks,
       skipped,
-    }, null, 2))
+    }, (key, value: unknown) => key === 'loadRuns' ? undefined : value, 2))
     process.stdout.write(`\nwritten to ${file}\n`)
   } finally {
     load.close()
