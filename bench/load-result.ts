@@ -41,11 +41,11 @@ export interface LoadResult {
 }
 
 /** The latency under which a `share` of the counted answers came, in ms (0 when none were counted). */
-function percentile (steps: Map<number, number>, counted: number, share: number): number {
+function percentile (sortedSteps: Array<[number, number]>, counted: number, share: number): number {
   const wanted = Math.ceil(counted * share)
   let seen = 0
-  for (const step of [...steps.keys()].sort((a, b) => a - b)) {
-    seen += steps.get(step)!
+  for (const [step, n] of sortedSteps) {
+    seen += n
     if (seen >= wanted) return Number((step * LATENCY_STEP_MS).toFixed(1))
   }
   return 0
@@ -72,12 +72,13 @@ export function joinRuns (runs: LoadRun[]): LoadResult {
     for (const [step, n] of Object.entries(run.latencySteps)) steps.set(Number(step), (steps.get(Number(step)) ?? 0) + n)
     for (const [status, n] of Object.entries(run.statuses)) statuses[status] = (statuses[status] ?? 0) + n
   }
-  const counted = [...steps.values()].reduce((sum, n) => sum + n, 0)
+  const sortedSteps = [...steps].sort(([a], [b]) => a - b)
+  const counted = sortedSteps.reduce((sum, [, n]) => sum + n, 0)
   return {
     requestsPerSecond: flowSeconds === 0 ? 0 : intervals / flowSeconds,
     total,
-    p50Ms: percentile(steps, counted, 0.5),
-    p99Ms: percentile(steps, counted, 0.99),
+    p50Ms: percentile(sortedSteps, counted, 0.5),
+    p99Ms: percentile(sortedSteps, counted, 0.99),
     statuses,
     errors,
     timeouts,

@@ -26,8 +26,7 @@ const ROUTE = { method: 'GET' as const, path: '/bare/0', status: 200, contentTyp
 const REQUESTS = [{ path: `${ROUTE.path}?emailaddress=user%40example.com` }]
 
 /** A's req/s over B's, for one round of fresh servers taking `turns` turns each (A B, B A, …). */
-async function roundRatio (load: LoadGenerator, turns: number, round: number): Promise<number> {
-  const plan = cpuPlan()
+async function roundRatio (load: LoadGenerator, plan: ReturnType<typeof cpuPlan>, turns: number, round: number): Promise<number> {
   const servers: RunningServer[] = []
   try {
     for (let i = 0; i < 2; i++) {
@@ -56,7 +55,7 @@ async function main (): Promise<void> {
   try {
     for (const turns of args.turns.split(',').map(Number)) {
       const ratios: number[] = []
-      for (let round = 0; round < ROUNDS; round++) ratios.push(await roundRatio(load, turns, round))
+      for (let round = 0; round < ROUNDS; round++) ratios.push(await roundRatio(load, plan, turns, round))
       const logs = ratios.map(Math.log)
       const mean = logs.reduce((sum, x) => sum + x, 0) / logs.length
       const sd = Math.sqrt(logs.reduce((sum, x) => sum + (x - mean) ** 2, 0) / Math.max(1, logs.length - 1))
