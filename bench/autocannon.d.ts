@@ -15,6 +15,13 @@ declare module 'autocannon' {
     /** Milliseconds between samples; a run ends at the first sample after its duration. */
     sampleInt?: number
     requests?: AutocannonRequest[]
+    /** Called once for each connection as it is made, in order. */
+    setupClient?: (client: AutocannonClient) => void
+  }
+  /** A connection. */
+  interface AutocannonClient {
+    /** Replaces the requests this connection cycles through. */
+    setRequests (requests: AutocannonRequest[]): void
   }
   interface Histogram { average: number, p50: number, p99: number }
   interface AutocannonResult {

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises'
 import { createServer, type AddressInfo } from 'node:net'
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import type { LoadRequest } from './load.ts'
+import type { LoadRequest } from './load-run.ts'
 import { joinRuns, type LoadResult, type LoadRun } from './load-result.ts'
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
