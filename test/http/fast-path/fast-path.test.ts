@@ -88,6 +88,25 @@ t.test('a wildcard domain gets its own document on the fast path too', async (t)
   }
 })
 
+t.test('after a reload the fast path answers from the new catalog, a domain it asked before included', async (t) => {
+  const { app, ask } = await listen(t, { fastPath: true })
+  const path = `${AUTOCONFIG}?emailaddress=alice%40gmail.com`
+  const before = await ask({ path })
+  t.match(before.body.toString(), /imap\.gmail\.com/)
+  const gmail = app.providers.catalog.providers.get('gmail')!
+  const incoming = gmail.incoming.map((server) => ({ ...server, host: server.host.replace('gmail.com', 'gmail.example') }))
+  app.providers.replace(new Catalog([{ ...gmail, incoming }]))
+  const after = await ask({ path })
+  t.equal(after.status, 200)
+  t.match(after.body.toString(), /imap\.gmail\.example/, 'the new catalog\'s document')
+  t.notMatch(after.body.toString(), /imap\.gmail\.com/)
+  t.not(after.headers.etag, before.headers.etag, 'with its own tag')
+  t.equal((await ask({ path, headers: { 'if-none-match': String(before.headers.etag) } })).status, 200, 'the old tag gets the new document')
+  t.equal((await ask({ path, headers: { 'if-none-match': String(after.headers.etag) } })).status, 304)
+  app.providers.replace(new Catalog([]))
+  t.equal((await ask({ path })).status, 404, 'a domain the new catalog does not serve: 404')
+})
+
 t.test('a domain no provider serves gets its 404 from the fast path, as the routes send it', async (t) => {
   const pair = await appPair(t)
   const requests: Ask[] = [
