@@ -5,8 +5,9 @@
  * Measured over the answers' flow, not the run's wall time: autocannon builds every connection's requests before
  * sending any (50 connections × 100 distinct requests took 100–160 ms, against 20–30 ms for 3, before each
  * connection took only its share, spread-requests.ts), and in a quarter-second run that start alone cut the large
- * catalog's req/s by a quarter to a third, for the real and the bare server alike. For the same reason each connection's first answer, whose time includes that start and the TCP
- * handshake, is left out of the latencies; the 50 of them are over 1 % of a short run's answers and would be its p99.
+ * catalog's req/s by a quarter to a third, for the real and the bare server alike. For the same reason each
+ * connection's first answer, whose time includes that start and the TCP handshake, is left out of the latencies;
+ * the 50 of them are over 1 % of a short run's answers and would be its p99.
  */
 
 /** Latencies are counted in steps of this many milliseconds. */

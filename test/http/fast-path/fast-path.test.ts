@@ -89,7 +89,13 @@ t.test('a wildcard domain gets its own document on the fast path too', async (t)
 })
 
 t.test('after a reload the fast path answers from the new catalog, a domain it asked before included', async (t) => {
-  const { app, ask } = await listen(t, { fastPath: true })
+  const seenByFastify: string[] = []
+  const { app, ask } = await listen(t, { fastPath: true }, (app) => {
+    app.addHook('onRequest', (request, _reply, done) => {
+      seenByFastify.push(request.url)
+      done()
+    })
+  })
   const path = `${AUTOCONFIG}?emailaddress=alice%40gmail.com`
   const before = await ask({ path })
   t.match(before.body.toString(), /imap\.gmail\.com/)
@@ -105,6 +111,7 @@ t.test('after a reload the fast path answers from the new catalog, a domain it a
   t.equal((await ask({ path, headers: { 'if-none-match': String(after.headers.etag) } })).status, 304)
   app.providers.replace(new Catalog([]))
   t.equal((await ask({ path })).status, 404, 'a domain the new catalog does not serve: 404')
+  t.same(seenByFastify, [], 'every answer from the fast path')
 })
 
 t.test('a domain no provider serves gets its 404 from the fast path, as the routes send it', async (t) => {
