@@ -23,10 +23,8 @@ declare module 'autocannon' {
     /** Replaces the requests this connection cycles through. */
     setRequests (requests: AutocannonRequest[]): void
   }
-  interface Histogram { average: number, p50: number, p99: number }
+  /** The totals the benchmark reads; rates and latencies it counts itself from 'response' events (load-run.ts). */
   interface AutocannonResult {
-    requests: Histogram & { total: number }
-    latency: Histogram
     errors: number
     timeouts: number
     '1xx': number
