@@ -27,6 +27,9 @@ t.test('parseEmailAddress refuses what is not a mailbox address', async (t) => {
     [`${'a'.repeat(65)}@example.com`, 'local part over 64'],
     [`a@${`${'b'.repeat(60)}.`.repeat(4)}${'c'.repeat(10)}.com`, 'over 254 characters (260)'],
     ['alice@[127.0.0.1]', 'address literal'],
+    ['alice@bob@example.com', 'two @'],
+    ['alice@example.com@', 'a second @ at the end'],
+    ['@@example.com', 'only @s before the domain'],
   ]
   for (const [input, reason] of bad) t.equal(parseEmailAddress(input), undefined, reason)
 })

@@ -8,15 +8,19 @@ import type { ProviderLookup } from '../../catalog/lookup.ts'
 import { ifNoneMatchHits } from '../etag.ts'
 import { preparedAutoconfig, type PreparedDocument } from '../prepared-autoconfig.ts'
 import { askedDomain, AUTOCONFIG_CACHE_CONTROL, XML_CONTENT_TYPE } from '../routes/autoconfig.ts'
+import { AnswersByDomain } from './answers-by-domain.ts'
 import type { ClientView } from './client.ts'
 import type { DirectAnswer, DirectRoute } from './fast-path.ts'
 import { headerLines } from './header-lines.ts'
 import { queryValue } from './query-value.ts'
 import { unknownDomainAnswer } from './unknown-domain.ts'
 
-interface PreparedAnswers { ok: DirectAnswer, notModified: DirectAnswer }
+interface PreparedAnswers { etag: string, ok: DirectAnswer, notModified: DirectAnswer }
 
-/** A document's two answers, made once: a document's ETag and length never change. */
+/**
+ * A document's two answers, made once: a document's ETag and length never change. Domains served by one document
+ * share them.
+ */
 const answersByDocument = new WeakMap<PreparedDocument, PreparedAnswers>()
 
 function answersFor (doc: PreparedDocument): PreparedAnswers {
@@ -24,6 +28,7 @@ function answersFor (doc: PreparedDocument): PreparedAnswers {
   if (answers === undefined) {
     const { body, etag } = doc
     answers = {
+      etag,
       ok: {
         status: 200,
         kind: 'autoconfig',
@@ -44,17 +49,16 @@ function answersFor (doc: PreparedDocument): PreparedAnswers {
 }
 
 export function autoconfigDirectRoute (lookup: ProviderLookup, client: ClientView): DirectRoute {
+  const answersByDomain = new AnswersByDomain(lookup, (match) => answersFor(preparedAutoconfig(match)))
   return (req, query) => {
     const emailaddress = queryValue(query, 'emailaddress')
     // Given twice it is an array, which the route's query schema refuses.
     if (emailaddress !== undefined && typeof emailaddress !== 'string') return undefined
     const asked = askedDomain(emailaddress, client.host(req))
     if (!('domain' in asked)) return undefined
-    const match = lookup.lookup(asked.domain)
-    if (match instanceof Promise) return undefined
-    if (match === undefined) return unknownDomainAnswer('autoconfig', asked.domain)
-    const doc = preparedAutoconfig(match)
-    const answers = answersFor(doc)
-    return ifNoneMatchHits(req.headers['if-none-match'], doc.etag) ? answers.notModified : answers.ok
+    const answers = answersByDomain.get(asked.domain)
+    if (answers === undefined) return undefined
+    if (answers === null) return unknownDomainAnswer('autoconfig', asked.domain)
+    return ifNoneMatchHits(req.headers['if-none-match'], answers.etag) ? answers.notModified : answers.ok
   }
 }
