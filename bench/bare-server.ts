@@ -1,6 +1,6 @@
 /**
- * The yardstick: a bare Fastify server whose routes answer fixed bodies, of the same size, status and content type
- * as the real server's answers (BARE_ROUTES, JSON). No logging, no hooks, no plugins: what Fastify itself costs.
+ * The yardstick: a bare Fastify server whose routes answer fixed bodies, of the mean size, status and content type
+ * of the real server's answers (BARE_ROUTES, JSON). No logging, no hooks, no plugins: what Fastify itself costs.
  * POST bodies are read as a Buffer and dropped, the least any route accepting a body must do.
  */
 import Fastify from 'fastify'
