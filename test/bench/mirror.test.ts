@@ -1,5 +1,8 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import t from 'tap'
-import { meanBytes } from '../../bench/mirror.ts'
+import { meanBytes, probe } from '../../bench/mirror.ts'
+import type { Scenario } from '../../bench/scenarios.ts'
 
 t.test('the bare body is the mean size of the real answers, to the byte', async (t) => {
   t.equal(meanBytes([3181, 2121, 3181]), 2828, 'the bundled set\'s three answers: 8483 / 3 = 2827.67')
@@ -7,4 +10,29 @@ t.test('the bare body is the mean size of the real answers, to the byte', async 
   t.equal(meanBytes([205]), 205)
   t.equal(meanBytes([1, 2]), 2, 'halves round up')
   t.throws(() => meanBytes([]), RangeError)
+})
+
+t.test('a probe asks every request of a scenario once: first status and type, mean size of all', async (t) => {
+  const asked: string[] = []
+  // Answers `size` bytes of XML for /doc?size=N, with the request's method and body length noted.
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => {
+      asked.push(`${req.method} ${req.url} ${req.headers['x-which'] ?? ''} ${Buffer.concat(chunks).length}`)
+      const size = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('size'))
+      res.writeHead(200, { 'content-type': 'application/xml' }).end('x'.repeat(size))
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const scenario: Scenario = {
+    name: 'probe test',
+    method: 'POST',
+    expectedStatus: 200,
+    requests: () => [3181, 2121, 3181].map((size, i) => ({ path: `/doc?size=${size}`, headers: { 'x-which': `h${i}` }, body: 'b'.repeat(i + 1) })),
+  }
+  t.same(await probe(url, scenario, 'bundled'), { status: 200, contentType: 'application/xml', bytes: 2828 })
+  t.same(asked, ['POST /doc?size=3181 h0 1', 'POST /doc?size=2121 h1 2', 'POST /doc?size=3181 h2 3'], 'each request once, with its headers and body')
 })
