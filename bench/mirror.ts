@@ -10,8 +10,8 @@ import type { CatalogKind, Scenario } from './scenarios.ts'
 export interface Probe { status: number, contentType: string, bytes: number }
 
 /**
- * Every request of the scenario asked once: the first answer's status and content type, and the mean body size of
- * all. The mean, not the first answer's size: the bundled set's answers run from 2.1 to 3.2 kB and the first is the
+ * Every request of the scenario asked once: their status and content type, which must be the same for all, and their
+ * mean body size. The mean, not the first answer's size: the bundled set's answers run from 2.1 to 3.2 kB and the first is the
  * largest, and bare Fastify's req/s moves with the size of its body, so a mirror of the first alone answered 12 %
  * more bytes than the real server did on average.
  */
@@ -23,6 +23,11 @@ export async function probe (baseUrl: string, scenario: Scenario, catalog: Catal
     answers.push({ status: res.status, contentType: res.headers.get('content-type') ?? 'text/plain', bytes: body.length })
   }
   const first = answers[0]!
+  // A mean over answers of different kinds (a 404 among the documents) would mirror none of them.
+  const odd = answers.findIndex((answer) => answer.status !== first.status || answer.contentType !== first.contentType)
+  if (odd !== -1) {
+    throw new Error(`${scenario.name} (${catalog}): request ${odd} was answered ${answers[odd]!.status} ${answers[odd]!.contentType}, request 0 ${first.status} ${first.contentType}`)
+  }
   return { status: first.status, contentType: first.contentType, bytes: meanBytes(answers.map((answer) => answer.bytes)) }
 }
 

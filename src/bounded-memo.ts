@@ -7,11 +7,17 @@ export class BoundedMemo<T> {
   readonly #answers = new Map<string, T>()
   readonly #capacity: number
   readonly #compute: (input: string) => T
+  readonly #remember: ((answer: T) => boolean) | undefined
 
-  constructor (capacity: number, compute: (input: string) => T) {
+  /**
+   * `remember`: which answers to keep; the others are computed again each time they are asked (an answer that is only
+   * provisional, such as "not known yet"). Every answer is kept without it.
+   */
+  constructor (capacity: number, compute: (input: string) => T, remember?: (answer: T) => boolean) {
     if (!(capacity >= 1)) throw new RangeError(`capacity must be at least 1, not ${capacity}`)
     this.#capacity = capacity
     this.#compute = compute
+    this.#remember = remember
   }
 
   get (input: string): T {
@@ -21,6 +27,7 @@ export class BoundedMemo<T> {
     const remembered = this.#answers.get(input)
     if (remembered !== undefined || this.#answers.has(input)) return remembered as T
     const answer = this.#compute(input)
+    if (this.#remember !== undefined && !this.#remember(answer)) return answer
     if (this.#answers.size >= this.#capacity) this.#answers.clear()
     this.#answers.set(input, answer)
     return answer

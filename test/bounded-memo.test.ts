@@ -31,6 +31,20 @@ t.test('never holds more than its capacity: when full it starts afresh', async (
   t.ok(memo.size <= 3)
 })
 
+t.test('keeps only the answers `remember` accepts; the others are computed each time', async (t) => {
+  const computed: string[] = []
+  const memo = new BoundedMemo(3, (input: string) => {
+    computed.push(input)
+    return input.startsWith('later') ? undefined : input.length
+  }, (answer) => answer !== undefined)
+  t.equal(memo.get('later.test'), undefined)
+  t.equal(memo.get('later.test'), undefined)
+  t.equal(memo.get('ab'), 2)
+  t.equal(memo.get('ab'), 2)
+  t.same(computed, ['later.test', 'later.test', 'ab'])
+  t.equal(memo.size, 1, 'the provisional answer takes no place')
+})
+
 t.test('refuses a capacity below one', async (t) => {
   for (const capacity of [0, -1, Number.NaN]) t.throws(() => new BoundedMemo(capacity, (input) => input), RangeError)
 })

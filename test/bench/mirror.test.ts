@@ -12,7 +12,7 @@ t.test('the bare body is the mean size of the real answers, to the byte', async 
   t.throws(() => meanBytes([]), RangeError)
 })
 
-t.test('a probe asks every request of a scenario once: first status and type, mean size of all', async (t) => {
+t.test('a probe asks every request of a scenario once: their status and type, their mean size', async (t) => {
   const asked: string[] = []
   // Answers `size` bytes of XML for /doc?size=N, with the request's method and body length noted.
   const server = createServer((req, res) => {
@@ -20,8 +20,8 @@ t.test('a probe asks every request of a scenario once: first status and type, me
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
     req.on('end', () => {
       asked.push(`${req.method} ${req.url} ${req.headers['x-which'] ?? ''} ${Buffer.concat(chunks).length}`)
-      const size = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('size'))
-      res.writeHead(200, { 'content-type': 'application/xml' }).end('x'.repeat(size))
+      const query = new URL(req.url ?? '/', 'http://x').searchParams
+      res.writeHead(Number(query.get('status') ?? 200), { 'content-type': query.get('type') ?? 'application/xml' }).end('x'.repeat(Number(query.get('size'))))
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -35,4 +35,7 @@ t.test('a probe asks every request of a scenario once: first status and type, me
   }
   t.same(await probe(url, scenario, 'bundled'), { status: 200, contentType: 'application/xml', bytes: 2828 })
   t.same(asked, ['POST /doc?size=3181 h0 1', 'POST /doc?size=2121 h1 2', 'POST /doc?size=3181 h2 3'], 'each request once, with its headers and body')
+  const mixed = (paths: string[]): Scenario => ({ name: 'mixed', method: 'GET', expectedStatus: 200, requests: () => paths.map((path) => ({ path })) })
+  await t.rejects(probe(url, mixed(['/doc?size=10', '/doc?size=10&status=404']), 'large'), /mixed \(large\): request 1 was answered 404 application\/xml, request 0 200 application\/xml/)
+  await t.rejects(probe(url, mixed(['/doc?size=10', '/doc?size=10&type=text/plain']), 'bundled'), /request 1 was answered 200 text\/plain/)
 })

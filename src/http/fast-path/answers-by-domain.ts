@@ -9,9 +9,10 @@
  *
  * Only synchronous answers are kept: the lookup chain's synchronous answers come from the catalog alone
  * (catalog/lookup.ts), so they hold until the catalog is replaced, and then every answer is dropped. An answer that
- * has to wait (an asynchronous resolver) is left to the route. Bounded like the catalog's own memo (bounded-memo.ts):
+ * has to wait (an asynchronous resolver) is left to the route. Kept in a BoundedMemo like the catalog's own matches:
  * past `capacity` domains it starts afresh.
  */
+import { BoundedMemo } from '../../bounded-memo.ts'
 import type { Catalog, DomainMatch } from '../../catalog/catalog.ts'
 import type { ProviderLookup } from '../../catalog/lookup.ts'
 
@@ -22,15 +23,16 @@ export class AnswersByDomain<T> {
   readonly #lookup: ProviderLookup
   readonly #prepare: (match: DomainMatch) => T
   readonly #capacity: number
-  #catalog: Catalog | undefined
-  /** `null`: no provider serves the domain. */
-  readonly #answers = new Map<string, T | null>()
+  #catalog: Catalog
+  /** For `#catalog`; `null`: no provider serves the domain; undefined (not remembered): the lookup has to wait. */
+  #answers: BoundedMemo<T | null | undefined>
 
   constructor (lookup: ProviderLookup, prepare: (match: DomainMatch) => T, capacity: number = REMEMBERED_DOMAINS) {
-    if (!(capacity >= 1)) throw new RangeError(`capacity must be at least 1, not ${capacity}`)
     this.#lookup = lookup
     this.#prepare = prepare
     this.#capacity = capacity
+    this.#catalog = lookup.catalog
+    this.#answers = this.#newMemo()
   }
 
   /**
@@ -40,17 +42,20 @@ export class AnswersByDomain<T> {
   get (domain: string): T | null | undefined {
     const catalog = this.#lookup.catalog
     if (catalog !== this.#catalog) {
-      this.#answers.clear()
       this.#catalog = catalog
+      this.#answers = this.#newMemo()
     }
-    const known = this.#answers.get(domain)
-    if (known !== undefined) return known
+    return this.#answers.get(domain)
+  }
+
+  #newMemo (): BoundedMemo<T | null | undefined> {
+    return new BoundedMemo(this.#capacity, (domain) => this.#answerNow(domain), (answers) => answers !== undefined)
+  }
+
+  #answerNow (domain: string): T | null | undefined {
     const match = this.#lookup.lookup(domain)
     if (match instanceof Promise) return undefined
-    const answers = match === undefined ? null : this.#prepare(match)
-    if (this.#answers.size >= this.#capacity) this.#answers.clear()
-    this.#answers.set(domain, answers)
-    return answers
+    return match === undefined ? null : this.#prepare(match)
   }
 
   /** Domains remembered now. */
