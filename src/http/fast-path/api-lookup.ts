@@ -15,7 +15,7 @@ import type { ClientView } from './client.ts'
 import type { DirectRoute } from './fast-path.ts'
 import { headerLine, headerLines } from './header-lines.ts'
 import { queryValue } from './query-value.ts'
-import { notFoundLines, unknownDomainAnswer } from './unknown-domain.ts'
+import { notFoundLines, unknownDomainAnswers } from './unknown-domain.ts'
 
 /**
  * The route's headers in its order: CORS, then ETag, Cache-Control and (but for a 304) Content-Type. The ETag
@@ -34,6 +34,7 @@ const ETAG_LINES = new BoundedMemo(4096, (etag: string) => headerLine('etag', et
 
 /** `publicBaseUrl`: the configured base URL, already validated (parsePublicBaseUrl); undefined to use the request's. */
 export function apiLookupDirectRoute (lookup: ProviderLookup, client: ClientView, publicBaseUrl: string | undefined): DirectRoute {
+  const notFound = unknownDomainAnswers('api', NOT_FOUND_LINES)
   return (req, query) => {
     const email = queryValue(query, 'email')
     if (typeof email !== 'string') return undefined
@@ -41,7 +42,7 @@ export function apiLookupDirectRoute (lookup: ProviderLookup, client: ClientView
     if (address === undefined) return undefined
     const match = lookup.lookup(address.domain)
     if (match instanceof Promise) return undefined
-    if (match === undefined) return unknownDomainAnswer('api', address.domain, NOT_FOUND_LINES)
+    if (match === undefined) return notFound(address.domain)
     const base = publicBaseUrl ?? baseUrlOf(client.protocol(req), client.host(req))
     const { body, etag, bytes } = lookupJson({ address, match, links: lookupLinks(base, address) }, base)
     const headers = ['content-length', String(bytes)]

@@ -13,7 +13,7 @@ import type { ClientView } from './client.ts'
 import type { DirectAnswer, DirectRoute } from './fast-path.ts'
 import { headerLines } from './header-lines.ts'
 import { queryValue } from './query-value.ts'
-import { unknownDomainAnswer } from './unknown-domain.ts'
+import { unknownDomainAnswers } from './unknown-domain.ts'
 
 interface PreparedAnswers { etag: string, ok: DirectAnswer, notModified: DirectAnswer }
 
@@ -50,6 +50,7 @@ function answersFor (doc: PreparedDocument): PreparedAnswers {
 
 export function autoconfigDirectRoute (lookup: ProviderLookup, client: ClientView): DirectRoute {
   const answersByDomain = new AnswersByDomain(lookup, (match) => answersFor(preparedAutoconfig(match)))
+  const notFound = unknownDomainAnswers('autoconfig')
   return (req, query) => {
     const emailaddress = queryValue(query, 'emailaddress')
     // Given twice it is an array, which the route's query schema refuses.
@@ -58,7 +59,7 @@ export function autoconfigDirectRoute (lookup: ProviderLookup, client: ClientVie
     if (!('domain' in asked)) return undefined
     const answers = answersByDomain.get(asked.domain)
     if (answers === undefined) return undefined
-    if (answers === null) return unknownDomainAnswer('autoconfig', asked.domain)
+    if (answers === null) return notFound(asked.domain)
     return ifNoneMatchHits(req.headers['if-none-match'], answers.etag) ? answers.notModified : answers.ok
   }
 }

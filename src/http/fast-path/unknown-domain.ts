@@ -4,6 +4,7 @@
  * NOT_FOUND_CACHE_CONTROL. Scanners and clients probing domains this server does not serve ask this all day; through
  * Fastify it cost twice a served document.
  */
+import { BoundedMemo } from '../../bounded-memo.ts'
 import { PROBLEM_CONTENT_TYPE, problemDocument } from '../../errors.ts'
 import type { RouteKind } from '../plugins/request-metrics.ts'
 import { NOT_FOUND_CACHE_CONTROL, unknownDomainError } from '../routes/autoconfig.ts'
@@ -32,4 +33,17 @@ export function unknownDomainAnswer (kind: RouteKind, domain: string, lines: str
     headers: ['content-length', String(Buffer.byteLength(body))],
     body,
   }
+}
+
+/** Unknown domains whose 404 a route remembers; past this it starts afresh (a scanner's random names cost one each). */
+const REMEMBERED_UNKNOWN_DOMAINS = 4096
+
+/**
+ * `unknownDomainAnswer` for one route, made once per domain: the answer is the same every time a domain is asked
+ * (the request id is added as it is sent), and a client or scanner that asks the same unknown domain again should
+ * not cost a serialization each time.
+ */
+export function unknownDomainAnswers (kind: RouteKind, lines: string = AUTOCONFIG_NOT_FOUND_LINES): (domain: string) => DirectAnswer {
+  const answers = new BoundedMemo(REMEMBERED_UNKNOWN_DOMAINS, (domain) => unknownDomainAnswer(kind, domain, lines))
+  return (domain) => answers.get(domain)
 }

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { notFoundLines, unknownDomainAnswer } from '../../../src/http/fast-path/unknown-domain.ts'
+import { notFoundLines, unknownDomainAnswer, unknownDomainAnswers } from '../../../src/http/fast-path/unknown-domain.ts'
 import { unknownDomainProblem } from '../../helper.ts'
 
 /** Name, value pairs as the lines Node would write for them. */
@@ -22,4 +22,16 @@ t.test('headers the route sets first come first (the API lookup\'s CORS headers)
   t.equal(answer.kind, 'api')
   t.ok(answer.lines.startsWith(linesOf(['access-control-allow-origin', '*', 'cache-control', 'public, max-age=300'])))
   t.same(JSON.parse(String(answer.body)), unknownDomainProblem('xn--mnchen-3ya.example'))
+})
+
+t.test('a route\'s 404s are made once per domain, each the same as unknownDomainAnswer makes it', async (t) => {
+  const autoconfig = unknownDomainAnswers('autoconfig')
+  const first = autoconfig('unknown.example')
+  t.same(first, unknownDomainAnswer('autoconfig', 'unknown.example'))
+  t.equal(autoconfig('unknown.example'), first, 'asked again: the very same answer')
+  t.same(autoconfig('other.example'), unknownDomainAnswer('autoconfig', 'other.example'), 'another domain its own')
+  const lines = notFoundLines('access-control-allow-origin', '*')
+  t.same(unknownDomainAnswers('api', lines)('unknown.example'), unknownDomainAnswer('api', 'unknown.example', lines), 'with the route\'s kind and lines')
+  for (let i = 0; i < 5000; i++) autoconfig(`d${i}.example`)
+  t.same(autoconfig('unknown.example'), unknownDomainAnswer('autoconfig', 'unknown.example'), 'still right after more domains than it remembers')
 })
