@@ -12,6 +12,7 @@
  * then render per request.
  */
 import type { EmailAddress } from '../email-address.ts'
+import { ownCopy } from '../own-copy.ts'
 import { escapeXml } from './xml.ts'
 
 /** Private-use characters: never produced by the renderer itself. */
@@ -31,17 +32,10 @@ const PROBES = [
   address('jörg_ünïcödé', 'sub.example.org'),
 ]
 
-/**
- * A slice as a string of its own. V8 keeps a slice as a view of its parent, and the marked render is stored two
- * bytes per character (the marks are outside Latin-1); a copy drops the parent and is one byte per character where
- * the text allows. With a template per provider, that halves the memory a large catalog's templates take.
- */
-function ownCopy (slice: string): string {
-  return Buffer.from(slice, 'utf8').toString('utf8')
-}
-
 export function compileAddressTemplate (render: (address: EmailAddress) => string): AddressTemplate | undefined {
   const marked = render(address(LOCAL_PART_MARK, DOMAIN_MARK))
+  // Each piece a copy of its own: the marked render is stored two bytes per character (the marks are outside
+  // Latin-1), and a slice would keep it all; with a template per provider, that halves a large catalog's templates.
   const pieces: string[] = []
   const isLocalPart: boolean[] = []
   let last = 0

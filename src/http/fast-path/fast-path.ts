@@ -24,6 +24,7 @@ import { outcomeOf, type ServiceMetrics } from '../plugins/metrics.ts'
 import type { Outcome, RouteKind } from '../plugins/request-metrics.ts'
 import type { RateLimitCounter } from '../plugins/rate-limit.ts'
 import type { Readiness } from '../plugins/readiness.ts'
+import { ownCopy } from '../../own-copy.ts'
 import { REQUEST_ID_HEADER, requestId } from '../request-id.ts'
 import { ANSWER_HEADERS } from '../security-headers.ts'
 import type { ClientView } from './client.ts'
@@ -56,7 +57,7 @@ export interface DirectAnswer {
  * How every answer's head begins, as Fastify's hooks set it: the security headers, then the request id, whose value
  * and line end are added as the answer is sent.
  */
-const HEAD_START = headerLines(...Object.entries(ANSWER_HEADERS).flat()) + `${REQUEST_ID_HEADER}: `
+const HEAD_START = ownCopy(headerLines(...Object.entries(ANSWER_HEADERS).flat()) + `${REQUEST_ID_HEADER}: `)
 
 /**
  * Answers a request on one exact path from its query string (what follows `?`, `""` without one; read parameters

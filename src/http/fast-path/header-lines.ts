@@ -19,6 +19,7 @@
  */
 import { IncomingMessage, ServerResponse, validateHeaderName, validateHeaderValue } from 'node:http'
 import { Socket } from 'node:net'
+import { ownCopy } from '../../own-copy.ts'
 
 /** What Node's `_storeHeader` looks for in an answer's headers (lib/_http_outgoing.js, matchHeader). */
 const HEADERS_NODE_ACTS_ON = new Set(['connection', 'transfer-encoding', 'content-length', 'date', 'expect', 'trailer', 'keep-alive'])
@@ -36,7 +37,8 @@ export function headerLines (...pairs: string[]): string {
   if (pairs.length % 2 !== 0) throw new TypeError('header lines come as name, value pairs')
   let lines = ''
   for (let i = 0; i < pairs.length; i += 2) lines += headerLine(pairs[i]!, pairs[i + 1]!)
-  return lines
+  // Kept and copied into heads for as long as the answer is served: one piece, not a tree of them (own-copy.ts).
+  return ownCopy(lines)
 }
 
 interface ResponseHead { _header: unknown }

@@ -12,6 +12,11 @@ t.test('headers become checked lines, in order', async (t) => {
   t.equal(headerLines(), '')
 })
 
+t.test('lines are copied whole, latin1 characters included (Node allows them in values)', async (t) => {
+  t.equal(headerLines('x-name', 'caf\u00e9 \u00ff'), 'x-name: caf\u00e9 \u00ff\r\n')
+  t.throws(() => headerLine('x-name', 'snow \u2603'), { code: 'ERR_INVALID_CHAR' }, 'nothing beyond latin1 gets in')
+})
+
 t.test('what Node refuses in a header, or must see itself, is refused when the line is made', async (t) => {
   t.throws(() => headerLine('bad name', 'x'), { code: 'ERR_INVALID_HTTP_TOKEN' })
   t.throws(() => headerLine('x-injected', 'a\r\nset-cookie: b'), { code: 'ERR_INVALID_CHAR' })
