@@ -24,20 +24,23 @@ import { ownCopy } from '../../own-copy.ts'
 /** What Node's `_storeHeader` looks for in an answer's headers (lib/_http_outgoing.js, matchHeader). */
 const HEADERS_NODE_ACTS_ON = new Set(['connection', 'transfer-encoding', 'content-length', 'date', 'expect', 'trailer', 'keep-alive'])
 
-/** `name: value\r\n`, checked as Node checks a header given to writeHead. Throws for a bad one, or one Node acts on. */
+/**
+ * `name: value\r\n`, checked as Node checks a header given to writeHead. Throws for a bad one, or one Node acts on.
+ * Lines are kept and copied into heads for as long as their answer is served, so each is one piece, not a tree of
+ * its pieces (own-copy.ts).
+ */
 export function headerLine (name: string, value: string): string {
   validateHeaderName(name)
   validateHeaderValue(name, value)
   if (HEADERS_NODE_ACTS_ON.has(name.toLowerCase())) throw new TypeError(`${name} must go through writeHead: Node acts on it`)
-  return `${name}: ${value}\r\n`
+  return ownCopy(`${name}: ${value}\r\n`)
 }
 
-/** `headerLine` for each of name, value, name, value…, joined in order. */
+/** `headerLine` for each of name, value, name, value…, joined in order (one piece, as `headerLine`'s). */
 export function headerLines (...pairs: string[]): string {
   if (pairs.length % 2 !== 0) throw new TypeError('header lines come as name, value pairs')
   let lines = ''
   for (let i = 0; i < pairs.length; i += 2) lines += headerLine(pairs[i]!, pairs[i + 1]!)
-  // Kept and copied into heads for as long as the answer is served: one piece, not a tree of them (own-copy.ts).
   return ownCopy(lines)
 }
 
