@@ -18,21 +18,38 @@ type Compiled = AddressTemplate | null
 
 const templates = new WeakMap<Provider, Partial<Record<OutlookSchema, Compiled>>>()
 
-function compiled (provider: Provider, schema: OutlookSchema): Compiled {
+type Templates = Partial<Record<OutlookSchema, Compiled>>
+
+function templatesOf (provider: Provider): Templates {
   let perSchema = templates.get(provider)
   if (perSchema === undefined) templates.set(provider, perSchema = {})
+  return perSchema
+}
+
+function answerFrom (provider: Provider, perSchema: Templates, address: EmailAddress, schema: OutlookSchema): string {
+  const action = autodiscoverAction(provider, address)
+  if (action.action !== 'settings') return renderAutodiscoverRedirect(action, schema)
   let template = perSchema[schema]
   if (template === undefined) {
     template = compileAddressTemplate((address) => renderAutodiscoverSettings(provider, { address, schema })) ?? null
     perSchema[schema] = template
   }
-  return template
+  return template === null ? renderAutodiscoverSettings(provider, { address, schema }) : template(address)
 }
 
 /** The answer for `address`, equal to `renderAutodiscover(provider, { address, schema })`. */
 export function preparedAutodiscover (provider: Provider, address: EmailAddress, schema: OutlookSchema): string {
-  const action = autodiscoverAction(provider, address)
-  if (action.action !== 'settings') return renderAutodiscoverRedirect(action, schema)
-  const template = compiled(provider, schema)
-  return template === null ? renderAutodiscoverSettings(provider, { address, schema }) : template(address)
+  return answerFrom(provider, templatesOf(provider), address, schema)
+}
+
+/** An AutodiscoverAnswerer's answer for `address`: `preparedAutodiscover` for the provider it was made for. */
+export type AutodiscoverAnswerer = (address: EmailAddress, schema: OutlookSchema) => string
+
+/**
+ * `preparedAutodiscover` for one provider, with its templates found once, for a caller that keeps it (the fast
+ * path's POST, per domain: fast-path/answers-by-domain.ts).
+ */
+export function autodiscoverAnswerer (provider: Provider): AutodiscoverAnswerer {
+  const perSchema = templatesOf(provider)
+  return (address, schema) => answerFrom(provider, perSchema, address, schema)
 }

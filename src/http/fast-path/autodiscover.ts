@@ -9,9 +9,10 @@ import type { DomainMatch } from '../../catalog/catalog.ts'
 import type { ProviderLookup } from '../../catalog/lookup.ts'
 import { AppError, ERRORS } from '../../errors.ts'
 import { parseAutodiscoverRequest } from '../../parse/autodiscover-request.ts'
-import { preparedAutodiscover } from '../prepared-autodiscover.ts'
+import { autodiscoverAnswerer, preparedAutodiscover } from '../prepared-autodiscover.ts'
 import { AUTODISCOVER_BODY_LIMIT, autodiscoverErrorAnswer, NO_STORE } from '../routes/autodiscover.ts'
 import { XML_CONTENT_TYPE } from '../routes/autoconfig.ts'
+import { AnswersByDomain } from './answers-by-domain.ts'
 import type { BodyRoute, DirectAnswer } from './fast-path.ts'
 import { headerLines } from './header-lines.ts'
 
@@ -40,6 +41,9 @@ function errorAnswer (error: AppError | undefined): DirectAnswer {
 }
 
 export function autodiscoverBodyRoute (lookup: ProviderLookup): BodyRoute {
+  // By domain, what answers it: one lookup from the asked domain to the provider's templates, as for the
+  // autoconfig GET (answers-by-domain.ts says why).
+  const answerers = new AnswersByDomain(lookup, (match) => autodiscoverAnswerer(match.provider))
   return {
     maxBytes: AUTODISCOVER_BODY_LIMIT,
     autodiscoverLimit: true,
@@ -50,6 +54,10 @@ export function autodiscoverBodyRoute (lookup: ProviderLookup): BodyRoute {
       const answerFor = (match: DomainMatch | undefined): DirectAnswer => match === undefined
         ? errorAnswer(new AppError('UNKNOWN_DOMAIN', `No provider serves ${address.domain}`, { domain: address.domain }))
         : documentAnswer(200, preparedAutodiscover(match.provider, address, schema))
+      const answerer = answerers.get(address.domain)
+      if (answerer === null) return answerFor(undefined)
+      if (answerer !== undefined) return documentAnswer(200, answerer(address, schema))
+      // The lookup has to wait (an asynchronous resolver).
       const found = lookup.lookup(address.domain)
       return found instanceof Promise ? found.then(answerFor) : answerFor(found)
     },

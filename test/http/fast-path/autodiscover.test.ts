@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import fc from 'fast-check'
 import t, { type Test } from 'tap'
+import { Catalog } from '../../../src/catalog/catalog.ts'
 import { Readiness } from '../../../src/http/plugins/readiness.ts'
 import { FIXTURES_DIR } from '../../helper.ts'
 import { hostileAddress, hostileBody, HOSTILE_FRAGMENTS } from '../hostile/support.ts'
@@ -67,6 +68,33 @@ t.test('Outlook\'s POSTs are answered by the fast path, exactly as the route ans
     post(outlookRequest('alice@web.de')),
   ]
   for (const request of asked) t.equal((await assertSameAnswer(t, pair, request, true)).status, 200)
+})
+
+t.test('after a reload the fast path answers POSTs from the new catalog, a domain it asked before included', async (t) => {
+  const seenByFastify: string[] = []
+  const { app, ask } = await listen(t, { fastPath: true }, (app) => {
+    app.addHook('onRequest', (request, _reply, done) => {
+      seenByFastify.push(request.url)
+      done()
+    })
+  })
+  const request = post(outlookRequest('alice@gmail.com'))
+  const before = (await ask(request)).body.toString()
+  t.match(before, /<Server>imap\.gmail\.com<\/Server>/)
+  t.match(before, /<LoginName>alice@gmail\.com<\/LoginName>/)
+  const gmail = app.providers.catalog.providers.get('gmail')!
+  const incoming = gmail.incoming.map((server) => ({ ...server, host: server.host.replace('gmail.com', 'gmail.example') }))
+  app.providers.replace(new Catalog([{ ...gmail, incoming }]))
+  const after = await ask(request)
+  t.equal(after.status, 200)
+  t.match(after.body.toString(), /<Server>imap\.gmail\.example<\/Server>/, 'the new catalog\'s document')
+  t.notMatch(after.body.toString(), /imap\.gmail\.com/)
+  t.match((await ask(post(outlookRequest('bob@gmail.com')))).body.toString(), /<LoginName>bob@gmail\.com<\/LoginName>/, 'filled for each address')
+  app.providers.replace(new Catalog([]))
+  const gone = await ask(request)
+  t.equal(gone.status, 404, 'a domain the new catalog does not serve: 404')
+  t.match(gone.body.toString(), /<ErrorCode>500<\/ErrorCode>/)
+  t.same(seenByFastify, [], 'every answer from the fast path')
 })
 
 t.test('errors too: an unknown domain, a malformed request, a schema not served, hostile XML', async (t) => {
