@@ -6,7 +6,7 @@ import { Catalog } from '../../../src/catalog/catalog.ts'
 import { Readiness } from '../../../src/http/plugins/readiness.ts'
 import { FIXTURES_DIR } from '../../helper.ts'
 import { hostileAddress, hostileBody, HOSTILE_FRAGMENTS } from '../hostile/support.ts'
-import { appPair, comparable, listen, type AppPair, type Ask } from './support.ts'
+import { appPair, comparable, listen, listenWithFastPath, type AppPair, type Ask } from './support.ts'
 
 const PATH = '/autodiscover/autodiscover.xml'
 const REQUESTS_DIR = `${FIXTURES_DIR}/requests`
@@ -71,13 +71,7 @@ t.test('Outlook\'s POSTs are answered by the fast path, exactly as the route ans
 })
 
 t.test('after a reload the fast path answers POSTs from the new catalog, a domain it asked before included', async (t) => {
-  const seenByFastify: string[] = []
-  const { app, ask } = await listen(t, { fastPath: true }, (app) => {
-    app.addHook('onRequest', (request, _reply, done) => {
-      seenByFastify.push(request.url)
-      done()
-    })
-  })
+  const { app, ask, seenByFastify } = await listenWithFastPath(t)
   const request = post(outlookRequest('alice@gmail.com'))
   const before = (await ask(request)).body.toString()
   t.match(before, /<Server>imap\.gmail\.com<\/Server>/)

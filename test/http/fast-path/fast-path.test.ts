@@ -14,7 +14,7 @@ import { ServiceMetrics } from '../../../src/http/plugins/metrics.ts'
 import { Readiness } from '../../../src/http/plugins/readiness.ts'
 import { BUNDLED_DIR, FIXTURES_DIR, lookupFor, unknownDomainProblem, VALID_PROVIDERS_DIR } from '../../helper.ts'
 import { hostileAddress, hostileHost, hostileQuery, HOSTILE_FRAGMENTS, rawExchange, safeEncode } from '../hostile/support.ts'
-import { appPair, ask, comparable, listen, type AppPair, type Ask } from './support.ts'
+import { appPair, ask, comparable, listen, listenWithFastPath, type AppPair, type Ask } from './support.ts'
 
 const AUTOCONFIG = '/mail/config-v1.1.xml'
 const WELL_KNOWN = '/.well-known/autoconfig/mail/config-v1.1.xml'
@@ -89,13 +89,7 @@ t.test('a wildcard domain gets its own document on the fast path too', async (t)
 })
 
 t.test('after a reload the fast path answers from the new catalog, a domain it asked before included', async (t) => {
-  const seenByFastify: string[] = []
-  const { app, ask } = await listen(t, { fastPath: true }, (app) => {
-    app.addHook('onRequest', (request, _reply, done) => {
-      seenByFastify.push(request.url)
-      done()
-    })
-  })
+  const { app, ask, seenByFastify } = await listenWithFastPath(t)
   const path = `${AUTOCONFIG}?emailaddress=alice%40gmail.com`
   const before = await ask({ path })
   t.match(before.body.toString(), /imap\.gmail\.com/)

@@ -62,23 +62,25 @@ export async function listen (t: Teardown, options: PairOptions, beforeReady?: (
   return { app, port, ask: (request) => ask(port, agent, request) }
 }
 
-export async function appPair (t: Teardown, options: PairOptions = {}): Promise<AppPair> {
-  let seen: string[] = []
-  const fast = await listen(t, { ...options, fastPath: true }, (app) => {
+/** An app with the fast path on, and the URLs of the requests Fastify saw (those the fast path left to it). */
+export async function listenWithFastPath (t: Teardown, options: PairOptions = {}): Promise<ListeningApp & { seenByFastify: string[] }> {
+  const seenByFastify: string[] = []
+  const listening = await listen(t, { ...options, fastPath: true }, (app) => {
     app.addHook('onRequest', (request, _reply, done) => {
-      seen.push(request.url)
+      seenByFastify.push(request.url)
       done()
     })
   })
+  return { ...listening, seenByFastify }
+}
+
+export async function appPair (t: Teardown, options: PairOptions = {}): Promise<AppPair> {
+  const { seenByFastify, ...fast } = await listenWithFastPath(t, options)
   const slow = await listen(t, { ...options, fastPath: false })
   return {
     fast,
     slow,
-    takeSeenByFastify: () => {
-      const taken = seen
-      seen = []
-      return taken
-    },
+    takeSeenByFastify: () => seenByFastify.splice(0),
   }
 }
 
