@@ -16,9 +16,10 @@ import { compileAddressTemplate, type AddressTemplate } from '../render/xml-temp
 /** `null`: the provider's document cannot be a template (see xml-template.ts) and is rendered per request. */
 type Compiled = AddressTemplate | null
 
-const templates = new WeakMap<Provider, Partial<Record<OutlookSchema, Compiled>>>()
-
+/** A provider's templates by response schema, each compiled when first asked for. */
 type Templates = Partial<Record<OutlookSchema, Compiled>>
+
+const templates = new WeakMap<Provider, Templates>()
 
 function templatesOf (provider: Provider): Templates {
   let perSchema = templates.get(provider)
