@@ -4,7 +4,8 @@
  * Run alone: `tsx bench/large-catalog.ts <dir>`.
  */
 import { realpathSync } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
 export const LARGE_PROVIDERS = 10_000
@@ -53,6 +54,15 @@ export async function writeLargeCatalog (dir: string, providers = LARGE_PROVIDER
     for (let p = start; p < Math.min(providers, start + batch); p++) writes.push(writeFile(`${dir}/hoster${p}.yaml`, largeProviderYaml(p)))
     await Promise.all(writes)
   }
+}
+
+/**
+ * Copies the bundled providers (providers/*.yaml) into `dir`, beside a generated catalog: the benchmark then asks
+ * the large-catalog server the bundled set's own requests too, so catalog size can be compared on the same answers.
+ */
+export async function addBundledProviders (dir: string, bundledDir: string): Promise<void> {
+  const files = (await readdir(bundledDir)).filter((name) => name.endsWith('.yaml'))
+  await Promise.all(files.map((name) => copyFile(join(bundledDir, name), join(dir, name))))
 }
 
 // Run as a script (not imported by the benchmark or a test).
