@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: the real server against bare Fastify, on 127.0.0.1, both as child processes, with autocannon in
- * a third process. Builds the project, writes a large catalog (10,000 providers, 50,000 domains) to a temporary
- * directory and starts the real server twice (bundled providers and large catalog). Every scenario's answers are
+ * a third process. Builds the project, writes a large catalog (10,000 generated providers with 50,000 domains, and
+ * the bundled providers) to a temporary directory and starts the real server twice (bundled providers and large
+ * catalog); the large-catalog server is also asked the bundled set's requests, for "same req/s" on the same
+ * answers (SAME_COST_SHARE). Every scenario's answers are
  * probed first, and the bare server answers a fixed body of their mean size, status and content type, asked the same
  * requests (query strings and headers included) on paths of its own. In each round every scenario's targets (the
  * real and the bare server, for each catalog) take turns, a fraction of a second each, in an order that reverses every turn
