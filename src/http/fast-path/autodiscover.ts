@@ -40,6 +40,11 @@ function errorAnswer (error: AppError | undefined): DirectAnswer {
   }
 }
 
+/** The route's 404 Error document for a domain no provider serves. */
+function unknownDomainAnswer (domain: string): DirectAnswer {
+  return errorAnswer(new AppError('UNKNOWN_DOMAIN', `No provider serves ${domain}`, { domain }))
+}
+
 export function autodiscoverBodyRoute (lookup: ProviderLookup): BodyRoute {
   // By domain, what answers it: one lookup from the asked domain to the provider's templates, as for the
   // autoconfig GET (answers-by-domain.ts says why).
@@ -51,13 +56,13 @@ export function autodiscoverBodyRoute (lookup: ProviderLookup): BodyRoute {
       const parsed = parseAutodiscoverRequest(body)
       if (!parsed.ok) return errorAnswer(new AppError(parsed.code, parsed.detail))
       const { address, schema } = parsed.request
-      const answerFor = (match: DomainMatch | undefined): DirectAnswer => match === undefined
-        ? errorAnswer(new AppError('UNKNOWN_DOMAIN', `No provider serves ${address.domain}`, { domain: address.domain }))
-        : documentAnswer(200, preparedAutodiscover(match.provider, address, schema))
       const answerer = answerers.get(address.domain)
-      if (answerer === null) return answerFor(undefined)
+      if (answerer === null) return unknownDomainAnswer(address.domain)
       if (answerer !== undefined) return documentAnswer(200, answerer(address, schema))
-      // The lookup has to wait (an asynchronous resolver).
+      // The lookup has to wait (an asynchronous resolver): answered once it resolves.
+      const answerFor = (match: DomainMatch | undefined): DirectAnswer => match === undefined
+        ? unknownDomainAnswer(address.domain)
+        : documentAnswer(200, preparedAutodiscover(match.provider, address, schema))
       const found = lookup.lookup(address.domain)
       return found instanceof Promise ? found.then(answerFor) : answerFor(found)
     },
