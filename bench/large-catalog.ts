@@ -4,9 +4,10 @@
  * Run alone: `tsx bench/large-catalog.ts <dir>`.
  */
 import { realpathSync } from 'node:fs'
-import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { copyFile, mkdir, writeFile } from 'node:fs/promises'
+import { basename, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { listProviderFiles } from '../src/catalog/list.ts'
 
 export const LARGE_PROVIDERS = 10_000
 export const DOMAINS_PER_PROVIDER = 5
@@ -57,12 +58,12 @@ export async function writeLargeCatalog (dir: string, providers = LARGE_PROVIDER
 }
 
 /**
- * Copies the bundled providers (providers/*.yaml) into `dir`, beside a generated catalog: the benchmark then asks
+ * Copies the bundled providers (the provider files of providers/, as the loader lists them) into `dir`, beside a generated catalog: the benchmark then asks
  * the large-catalog server the bundled set's own requests too, so catalog size can be compared on the same answers.
  */
 export async function addBundledProviders (dir: string, bundledDir: string): Promise<void> {
-  const files = (await readdir(bundledDir)).filter((name) => name.endsWith('.yaml'))
-  await Promise.all(files.map((name) => copyFile(join(bundledDir, name), join(dir, name))))
+  const files = await listProviderFiles(bundledDir)
+  await Promise.all(files.map((file) => copyFile(file, join(dir, basename(file)))))
 }
 
 // Run as a script (not imported by the benchmark or a test).
