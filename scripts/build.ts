@@ -20,9 +20,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
 /**
  * Output name (without .js) → source, in one build, whose entries share chunks. None of these entries is imported
- * by another, so each stays its own file. (This was once three builds: built together, the server's requests cost
- * 45 % more instructions, every process.nextTick going through V8's runtime. The cause was the nextTick state that
- * src/tick-object-shape.ts now prevents; with it, one build counts the same per request as three.)
+ * by another, so each stays its own file.
  */
 const ENTRY_POINTS = {
   server: 'src/bin/server.ts',

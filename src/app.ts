@@ -7,13 +7,6 @@ import { validatorCompiler } from 'fastify-type-provider-zod'
 import type { ProviderLookup } from './catalog/lookup.ts'
 import type { TrustProxy } from './config.ts'
 import { clientErrorHandler, frameworkErrorHandler, registerErrorHandlers } from './http/error-handler.ts'
-import { apiLookupDirectRoute } from './http/fast-path/api-lookup.ts'
-import { autoconfigDirectRoute } from './http/fast-path/autoconfig.ts'
-import { autodiscoverBodyRoute } from './http/fast-path/autodiscover.ts'
-import { clientView, type ClientView, type TrustProxyOption } from './http/fast-path/client.ts'
-import { createFastPath, type BodyRoute, type DirectRoute, type FastPath, type RequestLog } from './http/fast-path/fast-path.ts'
-import { HEADER_LINES_SUPPORTED } from './http/fast-path/header-lines.ts'
-import { serverWithFastPath } from './http/fast-path/node-server.ts'
 import { BODY_LIMIT, MAX_PARAM_LENGTH, serverLimitOptions } from './http/limits.ts'
 import { metricsPlugin } from './http/plugins/metrics.ts'
 import { openapiPlugin } from './http/plugins/openapi.ts'
@@ -22,10 +15,9 @@ import { DEFAULT_RATE_LIMIT, rateLimitPlugin, type RateLimitOptions } from './ht
 import { Readiness, readinessPlugin } from './http/plugins/readiness.ts'
 import { requestIdOptions } from './http/request-id.ts'
 import { registerRequestHooks } from './http/request-hooks.ts'
-import { parsePublicBaseUrl } from './http/public-base-url.ts'
 import { API_PREFIX, apiRoutes } from './http/routes/api.ts'
-import { AUTOCONFIG_PATHS, autoconfigRoutes } from './http/routes/autoconfig.ts'
-import { AUTODISCOVER_XML_PATH, autodiscoverRoutes } from './http/routes/autodiscover.ts'
+import { autoconfigRoutes } from './http/routes/autoconfig.ts'
+import { autodiscoverRoutes } from './http/routes/autodiscover.ts'
 import { healthRoutes } from './http/routes/health.ts'
 import { tlsAskRoutes } from './http/routes/tls-ask.ts'
 import { serializerCompiler } from './http/serializer.ts'
@@ -57,35 +49,11 @@ export interface AppOptions {
   readiness?: Readiness
   /** Also export the process's own metrics (CPU, memory, event loop); the server turns this on. */
   processMetrics?: boolean
-  /**
-   * Answer the commonest requests before Fastify's routing (http/fast-path/): on by default; off sends every request
-   * through Fastify (tests compare the two), as does a Node whose answer heads the fast path cannot amend
-   * (fast-path/header-lines.ts). `app.inject` never takes the fast path: it calls Fastify directly.
-   */
-  fastPath?: boolean
 }
 
 /** Fastify accepts a hop count at run time but not in its types; the function form means the same. */
-function trustProxyOption (trust: TrustProxy): TrustProxyOption {
+function trustProxyOption (trust: TrustProxy): boolean | string | string[] | ((address: string, hop: number) => boolean) {
   return typeof trust === 'number' ? (_address, hop) => hop < trust : trust
-}
-
-/** The fast path's routes: autoconfig by address or Host, and the API lookup while any origin may read the API. */
-function directRoutes (app: FastifyInstance, options: AppOptions, client: ClientView): Map<string, DirectRoute> {
-  const routes = new Map<string, DirectRoute>()
-  const autoconfig = autoconfigDirectRoute(app.providers, client)
-  for (const path of AUTOCONFIG_PATHS) routes.set(path, autoconfig)
-  if ((options.corsOrigins ?? ['*']).includes('*')) {
-    const base = options.publicBaseUrl === undefined ? undefined : parsePublicBaseUrl(options.publicBaseUrl)
-    routes.set(`${API_PREFIX}/lookup`, apiLookupDirectRoute(app.providers, client, base))
-  }
-  return routes
-}
-
-/** The fast path's POSTs: Outlook's autodiscover, in the spellings Outlook sends (any other reaches the route). */
-function bodyRoutes (app: FastifyInstance): Map<string, BodyRoute> {
-  const autodiscover = autodiscoverBodyRoute(app.providers)
-  return new Map([AUTODISCOVER_XML_PATH, '/Autodiscover/Autodiscover.xml'].map((path) => [path, autodiscover]))
 }
 
 export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
@@ -93,7 +61,6 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     ? undefined
     : createLogger({ logAddresses: options.logAddresses ?? false, ...(options.logger === true ? {} : options.logger) })
   const trustProxy = trustProxyOption(options.trustProxy ?? false)
-  let fastPath: FastPath | undefined
   const app = Fastify({
     // Request loggers are made when a request first logs (logging.ts), not for every request.
     ...(loggerInstance === undefined ? {} : { loggerInstance, childLoggerFactory: lazyChildLoggerFactory }),
@@ -102,7 +69,6 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: MAX_PARAM_LENGTH },
     ...serverLimitOptions,
     trustProxy,
-    serverFactory: serverWithFastPath(() => fastPath),
     ...requestIdOptions,
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
@@ -125,20 +91,5 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   await app.register(autoconfigRoutes)
   await app.register(autodiscoverRoutes, { publicBaseUrl: options.publicBaseUrl })
   await app.register(apiRoutes, { prefix: API_PREFIX, corsOrigins: options.corsOrigins ?? ['*'], publicBaseUrl: options.publicBaseUrl })
-  if (options.fastPath !== false && !HEADER_LINES_SUPPORTED) {
-    app.log.warn('this Node keeps answer heads differently (fast-path/header-lines.ts): every request goes through Fastify')
-  } else if (options.fastPath !== false) {
-    const client = clientView(trustProxy)
-    fastPath = createFastPath({
-      routes: directRoutes(app, options, client),
-      bodyRoutes: bodyRoutes(app),
-      readiness: app.readiness,
-      metrics: app.metrics,
-      rateLimitCounter: app.rateLimitCounter,
-      client,
-      // Fastify's own logger, which carries its serializers; without a logger there is nothing to write to.
-      log: loggerInstance === undefined ? undefined : app.log as unknown as RequestLog,
-    })
-  }
   return app
 }

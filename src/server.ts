@@ -16,13 +16,10 @@ import type { LoadResult } from './catalog/load.ts'
 import { startLoadingOffThread, type Loading } from './catalog/load-off-thread.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
 import type { RunningServer, StartOptions } from './serve.ts'
-import { holdTickObjectShape } from './tick-object-shape.ts'
 
 export type { RunningServer, StartOptions } from './serve.ts'
 
 export async function startServer (config: Config, options: StartOptions = {}): Promise<RunningServer | undefined> {
-  // Before the load's garbage collections, or nextTick stays several times slower for the process's life.
-  holdTickObjectShape()
   const started = startLoadingOffThread(config.providersDir)
   const loading: Loading = {
     // Caught at once: a worker may fail while the app is still being built, before anything awaits the result.

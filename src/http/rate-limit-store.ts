@@ -1,31 +1,37 @@
 /**
- * The counts behind rate limiting: @fastify/rate-limit's own in-memory LocalStore (a fixed window per key, at most
- * `cache` keys, least recently used dropped first), with one difference in how it is shared. The plugin gives every
- * route that has a limit of its own a child store, so two routes in one `groupId` (the POX and the v2 autodiscover
- * routes) would each count a client separately. The plugin already suffixes keys with the group, so a grouped
- * child can be this very store: one count per client per group, whichever route of the group was asked.
- * The fast path (fast-path/) counts through the same store, so a client is limited the same on either path.
+ * The counts behind rate limiting, plugged into @fastify/rate-limit through its documented `store` option
+ * (https://github.com/fastify/fastify-rate-limit#custom-store): a fixed window per key, at most `COUNTED_CLIENTS`
+ * keys with the least recently seen dropped first, as the plugin's own in-memory store does. One difference: the
+ * plugin gives every route with a limit of its own a child store, so two routes in one `groupId` (the POX and the
+ * v2 autodiscover routes) would each count a client separately. The plugin already suffixes keys with the group,
+ * so a grouped child is this very store: one count per client per group, whichever route of the group was asked.
  */
 import type { FastifyRateLimitStore } from '@fastify/rate-limit'
-import LocalStore from '@fastify/rate-limit/store/LocalStore.js'
+import { LRUCache } from 'lru-cache'
 
-/** Clients counted at once per store; past this the least recently seen lose their count (LocalStore's default). */
+/** Clients counted at once per store; past this the least recently seen lose their count. */
 export const COUNTED_CLIENTS = 5000
 
 export interface RateLimitCount { current: number, ttl: number }
 
-export class GroupedLocalStore implements FastifyRateLimitStore {
-  readonly #counts = new LocalStore(false, false, COUNTED_CLIENTS)
+interface Window { current: number, startedMs: number }
 
-  incr (key: string, callback: (error: Error | null, result?: RateLimitCount) => void, timeWindow: number, max: number): void {
-    this.#counts.incr(key, callback, timeWindow, max)
+export class GroupedLocalStore implements FastifyRateLimitStore {
+  readonly #windows = new LRUCache<string, Window>({ max: COUNTED_CLIENTS })
+
+  incr (key: string, callback: (error: Error | null, result?: RateLimitCount) => void, timeWindow: number): void {
+    callback(null, this.count(key, timeWindow))
   }
 
-  /** Counts one request under `key` now; LocalStore answers synchronously. */
-  count (key: string, timeWindow: number, max: number): RateLimitCount {
-    let counted: RateLimitCount | undefined
-    this.#counts.incr(key, (_error, result) => { counted = result }, timeWindow, max)
-    return counted!
+  /** Counts one request under `key` now. */
+  count (key: string, timeWindow: number, now: number = Date.now()): RateLimitCount {
+    let window = this.#windows.get(key)
+    if (window === undefined || window.startedMs + timeWindow <= now) {
+      window = { current: 0, startedMs: now }
+      this.#windows.set(key, window)
+    }
+    window.current++
+    return { current: window.current, ttl: window.startedMs + timeWindow - now }
   }
 
   /**

@@ -126,7 +126,7 @@ export class ServiceMetrics {
     this.observeAnswer(kind, reply.outcome ?? outcomeOf(reply.statusCode), reply.elapsedTime / 1000)
   }
 
-  /** Counts an answer sent outside Fastify's hooks (fast-path/), or one `observe` classified. */
+  /** Counts one answer `observe` classified. */
   observeAnswer (kind: RouteKind, outcome: Outcome, seconds: number): void {
     this.#requests.record(kind, outcome, seconds)
   }
