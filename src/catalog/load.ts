@@ -1,82 +1,43 @@
 /**
  * Reads and validates every provider file in a directory. All files are checked before anything is returned:
  * the result is either a complete catalog or the full list of problems (`file:line:col path: message`), never a
- * half-loaded catalog.
- *
- * Two YAML parsers, one answer. Start-up must stay quick with tens of thousands of domains, and `yaml`'s Document
- * API, which keeps every node's position for error messages, costs about ten times what js-yaml's plain load
- * does. So each file is first read by js-yaml with the YAML 1.2 core schema (the schema `yaml` uses too) and
- * checked by zod; a file that fails either, or uses what the two could read differently (anchors and aliases,
- * whose expansion only `yaml` bounds, and `%` directives, which can switch `yaml` to YAML 1.1), is read by `yaml`,
- * which then decides and reports positions. Positions for cross-file clashes are found by re-reading just the
- * files concerned, so no parse tree is kept per file. Before js-yaml, a reader of the plain subset of YAML that
- * provider files are written in (yaml-subset.ts) takes the files it fully understands, reading them as js-yaml
- * would in a fraction of the time.
+ * half-loaded catalog. Each file is read by the `yaml` package's Document API with a `LineCounter`
+ * (https://eemeli.org/yaml/#line-counter), YAML 1.2 core schema, so every problem, a zod issue as much as a syntax
+ * error, is placed where the author must edit. Positions for cross-file clashes are found by re-reading just the
+ * files concerned, so no parse tree is kept per file.
  */
 import { readFileSync } from 'node:fs'
 import { basename, extname } from 'node:path'
-import { CORE_SCHEMA, load as loadYaml } from 'js-yaml'
-import type { Document, LineCounter } from 'yaml'
+import { LineCounter, parseDocument, type Document } from 'yaml'
 import { providerSchema, type Provider } from '../model/provider.ts'
 import { Catalog, type Clash } from './catalog.ts'
 import { listProviderDirectory } from './list.ts'
 import { problemsFromIssues, type Problem } from './report.ts'
-import { yamlPackage } from './yaml-package.ts'
-import { readYamlSubset } from './yaml-subset.ts'
 
 export type LoadResult =
   | { ok: true, catalog: Catalog, files: string[] }
   | { ok: false, problems: Problem[] }
 
+/** A valid provider file, with its tree and line index for positions (what `check --strict` reports against). */
 export interface ParsedFile {
   file: string
   text: string
   provider: Provider
-}
-
-type ParseResult = { ok: true, value: ParsedFile } | { ok: false, problems: Problem[] }
-
-/** A file read carefully, with its tree and line index for positions (what `check --strict` reports against). */
-export interface CarefullyParsedFile extends ParsedFile {
   doc: Document
   lines: LineCounter
 }
 
-/** An anchor (`&a`) or alias (`*a`) token; a false match (`a *b* c` in a text) only costs the careful path. */
-const ANCHOR_OR_ALIAS = /(?:^|[\s[{,])[&*][^\s[\]{},]/m
-/** A `%YAML` or `%TAG` directive line. */
-const DIRECTIVE = /^%/m
+export type ParseResult = { ok: true, value: ParsedFile } | { ok: false, problems: Problem[] }
+
+/** Aliases a file may expand: a "billion laughs" file is refused, not expanded. */
+const MAX_ALIAS_COUNT = 100
 
 function idOf (file: string, provider: { id?: string | undefined }): string {
   return provider.id ?? basename(file, extname(file)).toLowerCase()
 }
 
-/** The quick path: a valid provider, or undefined when the careful path must decide (see the file comment). */
-export function parseQuickly (file: string, text: string): ParsedFile | undefined {
-  if (ANCHOR_OR_ALIAS.test(text) || DIRECTIVE.test(text)) return undefined
-  let data: unknown = readYamlSubset(text)
-  if (data === undefined) {
-    try {
-      data = loadYaml(text, { schema: CORE_SCHEMA, filename: file })
-    } catch {
-      return undefined
-    }
-  }
-  const parsed = providerSchema.safeParse(data)
-  if (!parsed.success) return undefined
-  return { file, text, provider: { ...parsed.data, id: idOf(file, parsed.data) } }
-}
-
-/** Parses and validates one provider file's text. */
+/** Parses and validates one provider file's text, placing every problem. */
 export function parseProviderFile (file: string, text: string): ParseResult {
-  const quick = parseQuickly(file, text)
-  if (quick !== undefined) return { ok: true, value: quick }
-  return parseCarefully(file, text)
-}
-
-/** The careful path: `yaml`'s Document API, with positions for every problem. */
-export function parseCarefully (file: string, text: string): { ok: true, value: CarefullyParsedFile } | { ok: false, problems: Problem[] } {
-  const { LineCounter, parseDocument } = yamlPackage()
   const lines = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
   if (doc.errors.length > 0) {
@@ -91,7 +52,7 @@ export function parseCarefully (file: string, text: string): { ok: true, value: 
   if (doc.contents === null) return { ok: false, problems: [{ file, line: 1, col: 1, path: '', message: 'the file is empty; expected a provider (name, domains, incoming, outgoing)' }] }
   let data: unknown
   try {
-    data = doc.toJS({ maxAliasCount: 100 })
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT })
   } catch (error) {
     // `yaml` refuses to expand aliases past the count (a "billion laughs" file) by throwing.
     return { ok: false, problems: [{ file, line: 1, col: 1, path: '', message: `YAML: ${(error as Error).message}` }] }
@@ -111,7 +72,6 @@ type Positions = (path: (string | number)[]) => { line: number, col: number }
  */
 function positionsIn (checked: CheckedFile): Positions {
   const text = checked.text ?? readAgain(checked.file)
-  const { LineCounter, parseDocument } = yamlPackage()
   const lines = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
   return (path) => {
@@ -167,20 +127,13 @@ export interface FileChecks {
 }
 
 /**
- * `readFileSync(file, 'utf8')` turns the string into an options object on every call (fs getOptions copies a
- * default object): reading the benchmark's 10,000 files took 139–175 ms that way in a fresh process and 107–124 ms
- * with this object, in eight alternating runs each.
- */
-const AS_UTF8 = { encoding: 'utf8' } as const
-
-/**
  * Reads and checks each listed provider file on its own. Synchronously: for thousands of small files this is
  * several times quicker than asynchronous reads (each of which is four thread-pool round trips), and validating
  * them blocks the thread for longer anyway. No text is kept: a clash between files is placed by reading the file
  * again (`positionOf`), and 10,000 texts held to the end cost the loading thread time in garbage collection.
  */
 export function checkProviderFiles (files: readonly string[]): FileChecks {
-  return checkSources(files.map((file) => ({ file, text: () => readFileSync(file, AS_UTF8) })))
+  return checkSources(files.map((file) => ({ file, text: () => readFileSync(file, 'utf8') })))
 }
 
 /** Reads and validates listed provider files: each on its own, then the checks that span files. */

@@ -3,9 +3,8 @@
  * zod issue paths are mapped to YAML nodes with the `yaml` package's `parseDocument` + `LineCounter`
  * (https://eemeli.org/yaml/#line-counter), so nested mistakes point at their own line, not their parent's.
  */
-import type { Document, LineCounter, Node } from 'yaml'
+import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml'
 import type * as z from 'zod'
-import { yamlPackage } from './yaml-package.ts'
 
 export interface Problem {
   file: string
@@ -26,7 +25,6 @@ export function formatPath (path: readonly PropertyKey[]): string {
 
 /** The YAML node of a map entry's key, so an unknown key is reported where it is written. */
 function keyNode (map: Node, key: string): Node | undefined {
-  const { isMap, isScalar } = yamlPackage()
   if (!isMap(map)) return undefined
   const pair = map.items.find((item) => isScalar(item.key) && String(item.key.value) === key)
   return pair !== undefined && isScalar(pair.key) ? pair.key : undefined
@@ -34,7 +32,6 @@ function keyNode (map: Node, key: string): Node | undefined {
 
 /** The deepest node that exists along `path`: a missing key is reported at the object that lacks it. */
 function nodeAt (doc: Document, path: readonly PropertyKey[]): Node | undefined {
-  const { isMap, isSeq } = yamlPackage()
   let node: Node | undefined = doc.contents ?? undefined
   for (const segment of path) {
     if (node === undefined) break

@@ -4,7 +4,7 @@
  * so silenced warnings do not outlive the reason they were accepted for.
  */
 import type { Document, LineCounter } from 'yaml'
-import { parseCarefully } from '../catalog/load.ts'
+import { parseProviderFile } from '../catalog/load.ts'
 import { formatPath, positionAt } from '../catalog/report.ts'
 import type { Provider } from '../model/provider.ts'
 import type { WarningCode } from './codes.ts'
@@ -50,7 +50,7 @@ export function lintParsedFile (parsed: { file: string, provider: Provider, doc:
 export function lintSources (sources: ReadonlyArray<{ file: string, text: string }>): LintResult {
   const result: LintResult = { warnings: [], accepted: 0 }
   for (const { file, text } of sources) {
-    const parsed = parseCarefully(file, text)
+    const parsed = parseProviderFile(file, text)
     if (!parsed.ok) continue
     const one = lintParsedFile(parsed.value)
     result.warnings.push(...one.warnings)

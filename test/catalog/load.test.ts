@@ -2,8 +2,7 @@ import { readdir, readFile, mkdtemp, writeFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { listProviderFiles } from '../../src/catalog/list.ts'
-import { buildCatalog, checkProviderFiles, combineFileChecks, loadProviders, parseCarefully, parseProviderFile, parseQuickly } from '../../src/catalog/load.ts'
+import { buildCatalog, checkProviderFiles, combineFileChecks, loadProviders, parseProviderFile } from '../../src/catalog/load.ts'
 import { formatProblem } from '../../src/catalog/report.ts'
 import { BUNDLED_DIR, INVALID_PROVIDERS_DIR, VALID_PROVIDERS_DIR } from '../helper.ts'
 
@@ -114,19 +113,7 @@ t.test('directory problems', async (t) => {
   t.same(none.ok ? [] : none.problems.map(formatProblem), [`${empty}:1:1 no provider files (*.yaml) found`], 'non-YAML files are ignored')
 })
 
-t.test('the quick parser and the careful one read every valid file alike', async (t) => {
-  for (const dir of [VALID_PROVIDERS_DIR, BUNDLED_DIR]) {
-    for (const file of await listProviderFiles(dir)) {
-      const text = await readFile(file, 'utf8')
-      const quick = parseQuickly(file, text)
-      const careful = parseCarefully(file, text)
-      t.ok(quick !== undefined && careful.ok, `${file} takes the quick path`)
-      t.same(quick?.provider, careful.ok ? careful.value.provider : undefined, file)
-    }
-  }
-})
-
-t.test('what YAML could read two ways goes to the careful parser, which decides', async (t) => {
+t.test('anchors, directives, duplicate and merge keys: YAML 1.2 as the yaml package reads it', async (t) => {
   const base = 'domains: [example.com]\nincoming: [{ type: imap, host: imap.example.com }]\noutgoing: [{ host: smtp.example.com }]\n'
   const cases: Array<[string, string, boolean]> = [
     ['anchors and aliases', `name: &n Example\nshortName: *n\n${base}`, true],
@@ -135,8 +122,7 @@ t.test('what YAML could read two ways goes to the careful parser, which decides'
     ['a merge key', `x: &x { name: Example }\n<<: *x\n${base}`, false],
   ]
   for (const [what, text, valid] of cases) {
-    t.equal(parseQuickly('p.yaml', text), undefined, `${what}: not the quick path`)
-    t.equal(parseProviderFile('p.yaml', text).ok, valid, `${what}: ${valid ? 'valid' : 'refused'} as the careful parser says`)
+    t.equal(parseProviderFile('p.yaml', text).ok, valid, `${what}: ${valid ? 'valid' : 'refused'}`)
   }
   const laughs = `a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\nname: X\n${base}`
   const started = performance.now()
@@ -144,13 +130,14 @@ t.test('what YAML could read two ways goes to the careful parser, which decides'
   t.notOk(bomb.ok, 'alias expansion is bounded')
   t.match(bomb.ok ? [] : bomb.problems, [{ file: 'bomb.yaml', line: 1, col: 1, message: /^YAML: Excessive alias count/ }])
   t.ok(performance.now() - started < 1000, 'and refused quickly')
-  // YAML 1.2 core scalars: both parsers read these the same way, so the quick path may take them.
-  const scalars = `name: "2001-12-14"\nshortName: yes\n${base.replace('imap.example.com }', 'imap.example.com, port: 0x3E1 }')}`
-  const quick = parseQuickly('s.yaml', scalars)
-  const careful = parseCarefully('s.yaml', scalars)
-  t.same(quick?.provider, careful.ok ? careful.value.provider : 'careful failed')
-  t.equal(quick?.provider.incoming[0]?.port, 993)
-  t.equal(quick?.provider.shortName, 'yes')
+  // YAML 1.2 core scalars: a date-like string stays a string, `yes` is not a boolean, 0x3E1 is an integer.
+  const scalars = `name: "2001-12-14"
+shortName: yes
+${base.replace('imap.example.com }', 'imap.example.com, port: 0x3E1 }')}`
+  const read = parseProviderFile('s.yaml', scalars)
+  t.equal(read.ok ? read.value.provider.name : undefined, '2001-12-14')
+  t.equal(read.ok ? read.value.provider.incoming[0]?.port : undefined, 993)
+  t.equal(read.ok ? read.value.provider.shortName : undefined, 'yes')
 })
 
 t.test('a copied file clashes in every domain: each reported at its line, the file parsed once (not once per clash)', async (t) => {
