@@ -1,8 +1,8 @@
 /**
  * What we read from an autodiscover request: the text of three children of `Autodiscover/Request`, matched by
  * local name so that `<a:EMailAddress>` and `<EMailAddress>` are the same element (request-pox:
- * https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/request-pox). Both readers
- * (the scanner and the general parser) produce this shape, which is what the differential test compares.
+ * https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/request-pox). The reader is
+ * autodiscover-xml.ts.
  */
 export const ROOT_ELEMENT = 'Autodiscover'
 export const REQUEST_ELEMENT = 'Request'

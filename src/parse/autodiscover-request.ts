@@ -19,8 +19,6 @@
  */
 import { requestedSchema, type OutlookSchema } from '../autodiscover-schemas.ts'
 import { parseEmailAddress, type EmailAddress } from '../email-address.ts'
-import type { RequestFields } from './autodiscover-fields.ts'
-import { scanRequestFields } from './autodiscover-scanner.ts'
 import { readFieldsWithXmlParser } from './autodiscover-xml.ts'
 
 export interface AutodiscoverRequest {
@@ -49,11 +47,6 @@ function withoutLeadingJunk (body: string): string {
   return start === 0 ? body : body.slice(start)
 }
 
-/** The three fields: from the scanner when it is sure, else from the general parser. */
-export function readRequestFields (text: string): RequestFields | { problem: string } {
-  return scanRequestFields(text) ?? readFieldsWithXmlParser(text)
-}
-
 /** Keeps an echoed schema value short and printable. */
 function printable (value: string): string {
   const clean = value.replace(/[^\x21-\x7e]/g, '')
@@ -64,7 +57,7 @@ export function parseAutodiscoverRequest (body: unknown): ParsedAutodiscoverRequ
   if (typeof body !== 'string' || body.trim() === '') {
     return invalid('The request has no body; POST the Autodiscover request XML with an EMailAddress')
   }
-  const fields = readRequestFields(withoutLeadingJunk(body))
+  const fields = readFieldsWithXmlParser(withoutLeadingJunk(body))
   if ('problem' in fields) return invalid(fields.problem)
 
   const email = fields.EMailAddress

@@ -1,6 +1,6 @@
 /**
- * The general reader of autodiscover requests, for everything the scanner is not sure about (comments, CDATA,
- * processing instructions, unusual prefixes or attributes). It is fast-xml-parser, hardened:
+ * The reader of autodiscover requests, whatever they hold (comments, CDATA, processing instructions, unusual
+ * prefixes or attributes). It is fast-xml-parser, hardened:
  * - No DTD: any `<!` that does not open a comment or CDATA section is refused before parsing, so no entity can
  *   be declared, no external entity fetched, no entity bomb expanded (Modoboa's XXE report,
  *   modoboa/autoconfig/tests.py, is the cautionary tale).

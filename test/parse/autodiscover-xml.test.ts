@@ -9,7 +9,7 @@ t.test('references: XML\'s five entities and character references only', async (
   t.same(readFieldsWithXmlParser(wrap('<EMailAddress>&amp;lt;</EMailAddress>')), { EMailAddress: '&lt;' }, 'one level of resolution only')
 })
 
-t.test('odd but well-formed documents the scanner leaves to this parser', async (t) => {
+t.test('odd but well-formed documents: comments, CDATA, prefixes', async (t) => {
   const cases: Array<[string, object, string]> = [
     [wrap('<!-- c --><EMailAddress>a@b.c<!-- d --></EMailAddress>'), { EMailAddress: 'a@b.c' }, 'comments'],
     [wrap('<EMailAddress><![CDATA[a@b.c]]></EMailAddress>'), { EMailAddress: 'a@b.c' }, 'CDATA'],
