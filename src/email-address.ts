@@ -3,7 +3,6 @@
  * Everything is normalised the way Thunderbird's InputSanitizer does (trim, lower-case the domain, drop a
  * trailing dot) and internationalised domains become A-labels (RFC 5890), so lookups compare like with like.
  */
-import { BoundedMemo } from './bounded-memo.ts'
 import { toAsciiHostname } from './model/provider.ts'
 
 export interface EmailAddress {
@@ -21,19 +20,10 @@ const MAX_LOCAL_PART_LENGTH = 64
 // eslint-disable-next-line no-control-regex -- control characters are exactly what must be refused
 const LOCAL_PART_FORBIDDEN = /[\s"(),:;<>@[\\\]\x00-\x1f\x7f]/
 
-/**
- * Domains as clients spelled them, normalised. Every request names one, most name one of a few popular domains,
- * and the checks and IDNA conversion cost about half a microsecond each time (profiled under load). Bounded, so
- * random domains cannot grow it: at most 4,096 entries, a couple of megabytes at worst (253-character names).
- */
-const NORMALIZED_DOMAINS = new BoundedMemo(4096, (value: string): string | undefined => {
-  const ascii = toAsciiHostname(value)
-  return ascii !== undefined && ascii.includes('.') ? ascii : undefined
-})
-
 /** Normalises a domain for lookup; undefined when it is not a usable domain name. */
 export function normalizeDomain (value: string): string | undefined {
-  return NORMALIZED_DOMAINS.get(value)
+  const ascii = toAsciiHostname(value)
+  return ascii !== undefined && ascii.includes('.') ? ascii : undefined
 }
 
 /** Parses `local@domain`; undefined when it is not a plausible mailbox address. */

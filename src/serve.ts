@@ -16,7 +16,6 @@ import { CatalogReloader, type ReloadOutcome } from './catalog/reload.ts'
 import { formatProblem } from './catalog/report.ts'
 import type { Config } from './config.ts'
 import { Readiness } from './http/plugins/readiness.ts'
-import { warmAutoconfigInBackground } from './http/prepared-autoconfig.ts'
 
 export interface StartOptions {
   /** Where log lines go; standard output by default. */
@@ -32,19 +31,6 @@ export interface RunningServer {
   reloader: CatalogReloader
   /** Stops as SIGTERM does, without exiting the process. */
   stop: () => Promise<void>
-}
-
-/**
- * Every provider's autoconfig document, rendered as a catalog is swapped in: in the background, a batch at a
- * time, since requests render what they need themselves until then (a 10,000-provider catalog would otherwise
- * take longer to get ready). Warming stops when a newer catalog replaces this one. Autodiscover templates are
- * compiled on first use (prepared-autodiscover.ts).
- */
-function prepareCatalog (app: FastifyInstance, lookup: ProviderLookup, catalog: Catalog): void {
-  // Starts on the next turn of the event loop, after the caller has swapped the catalog in.
-  const isCurrent = () => lookup.catalog === catalog
-  warmAutoconfigInBackground(catalog.providers.values(), isCurrent)
-    .catch((err: unknown) => app.log.error({ err }, 'rendering autoconfig documents ahead failed; requests render their own'))
 }
 
 function readTls (config: Config): { cert: Buffer, key: Buffer } | undefined {
@@ -101,7 +87,6 @@ export async function serve (config: Config, loading: Loading, options: StartOpt
     // Off the main thread, so requests are not held up while a large catalog is validated.
     load: (dir) => loadProvidersOffThread(dir),
     lookup,
-    prepare: (catalog) => prepareCatalog(app, lookup, catalog),
     onReload: (outcome) => logReload(app, outcome),
     onWatchError: (err) => app.log.error({ err, dir: config.providersDir }, 'cannot watch the providers directory; reload with SIGHUP'),
   })
@@ -152,7 +137,6 @@ export async function serve (config: Config, loading: Loading, options: StartOpt
     process.exitCode = 1
     return undefined
   }
-  prepareCatalog(app, lookup, loaded.catalog)
   lookup.replace(loaded.catalog)
   app.metrics.catalogLoaded()
   readiness.markReady()

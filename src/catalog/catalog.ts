@@ -1,15 +1,17 @@
 /**
  * The catalog: an immutable index of validated providers by id and by domain. It is built whole or not at all,
  * so a request only ever sees a complete set; reloads build a new catalog and swap it in (see lookup.ts).
+ * It also owns the service's one cache of finished answers (`answer`), which is replaced with it, so no answer
+ * outlives the provider files it was made from.
  */
-import { BoundedMemo } from '../bounded-memo.ts'
+import { LRUCache } from 'lru-cache'
 import type { Provider } from '../model/provider.ts'
 
 /** How a domain found its provider. A resolver that asks DNS (MX) will add its own kind here. */
 export const MATCH_KINDS = ['exact', 'wildcard'] as const
 export type MatchKind = typeof MATCH_KINDS[number]
 
-/** Shared: a catalog hands out the same match for a domain again (see `match`), so nobody may change one. */
+/** Which provider serves a domain, and how it matched. */
 export interface DomainMatch {
   readonly provider: Provider
   /** The normalised domain that was asked about. */
@@ -19,8 +21,14 @@ export interface DomainMatch {
   readonly pattern: string
 }
 
-/** Domains whose match a catalog remembers; past this it starts afresh (bounded-memo.ts). */
-const REMEMBERED_MATCHES = 4096
+/** A finished answer: its bytes and their strong entity tag. */
+export interface CachedAnswer {
+  readonly body: Buffer
+  readonly etag: string
+}
+
+/** Finished answers a catalog keeps; the least recently asked go first (wildcard domains are unbounded in number). */
+const CACHED_ANSWERS = 20_000
 
 /**
  * A later claim on an id or a domain than the provider that keeps it (`owner`, the first in the list to claim it;
@@ -38,13 +46,9 @@ export class Catalog {
   readonly #exact = new Map<string, Provider>()
   /** Keyed by the suffix after `*.`. */
   readonly #wildcard = new Map<string, Provider>()
-  readonly #matches = new BoundedMemo(REMEMBERED_MATCHES, (domain: string) => this.#matchNow(domain))
+  readonly #answers = new LRUCache<string, CachedAnswer>({ max: CACHED_ANSWERS })
 
-  /**
-   * Indexes providers in list order, or names every clash between them (a catalog is made only without any).
-   * Checking for clashes is building the index: a hoster's catalog has 50,000 domains, and with one pass over them
-   * instead of two, joining a 10,000-file start-up's checks took 38–61 ms instead of 80–137 (six starts each).
-   */
+  /** Indexes providers in list order, or names every clash between them (a catalog is made only without any). */
   static index (providers: readonly Provider[]): Indexed {
     const clashes: Clash[] = []
     const catalog = new Catalog(providers, (clash) => clashes.push(clash))
@@ -71,19 +75,8 @@ export class Catalog {
     this.domainCount = this.#exact.size + this.#wildcard.size
   }
 
-  /**
-   * The provider serving a normalised domain, and how it matched. Remembered for the domains asked most (the
-   * catalog never changes, so an answer never goes stale): the maps of a hoster's catalog (50,000 domains) are
-   * too large to stay in the CPU's caches, and with 10,000 providers, finding a domain there and then its prepared
-   * document (prepared-autoconfig.ts, keyed by the match this returns) cost some microseconds a request more than
-   * with the bundled set. Asked again, a remembered domain returns the very same match object.
-   */
+  /** The provider serving a normalised domain: exact match first, then the nearest `*.parent` wildcard. */
   match (domain: string): DomainMatch | undefined {
-    return this.#matches.get(domain)
-  }
-
-  /** Exact match first (O(1)); then the nearest `*.parent` wildcard, walking up one label at a time. */
-  #matchNow (domain: string): DomainMatch | undefined {
     const exact = this.#exact.get(domain)
     if (exact !== undefined) return { provider: exact, domain, matchedBy: 'exact', pattern: domain }
     for (let dot = domain.indexOf('.'); dot !== -1; dot = domain.indexOf('.', dot + 1)) {
@@ -92,6 +85,16 @@ export class Catalog {
       if (provider !== undefined) return { provider, domain, matchedBy: 'wildcard', pattern: `*.${suffix}` }
     }
     return undefined
+  }
+
+  /**
+   * The finished answer under `key` (which must name everything the answer is made from, e.g. the format, the
+   * provider and the domain), made by `make` when not kept yet.
+   */
+  answer (key: string, make: () => CachedAnswer): CachedAnswer {
+    let answer = this.#answers.get(key)
+    if (answer === undefined) this.#answers.set(key, answer = make())
+    return answer
   }
 }
 

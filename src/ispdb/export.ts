@@ -10,7 +10,7 @@
  * servers need the one-line setting shown in the README.
  */
 import type { Catalog } from '../catalog/catalog.ts'
-import { preparedAutoconfig } from '../http/prepared-autoconfig.ts'
+import { renderAutoconfig } from '../render/autoconfig.ts'
 import { XML_CONTENT_TYPE } from '../http/routes/autoconfig.ts'
 
 export const EXPORT_DIR = 'v1.1'
@@ -46,9 +46,7 @@ export function exportCatalog (catalog: Catalog): CatalogExport {
         skipped.push(domain)
         continue
       }
-      const match = catalog.match(domain)
-      if (match === undefined) continue
-      files.push({ path: `${EXPORT_DIR}/${domain}`, body: preparedAutoconfig(match).body })
+      files.push({ path: `${EXPORT_DIR}/${domain}`, body: Buffer.from(renderAutoconfig(provider, {}), 'utf8') })
     }
   }
   files.sort((a, b) => a.path.localeCompare(b.path))

@@ -112,7 +112,7 @@ export function prepareLookup (provider: Provider): PreparedLookup {
   }
 }
 
-/** The whole lookup as one object (the HTTP layer serializes the two parts separately; see http/api/prepared.ts). */
+/** The whole lookup as one object, as the API answers it. */
 export function apiLookup (provider: Provider, context: LookupContext): ApiLookup {
   const { fixed, render } = prepareLookup(provider)
   return { ...render(context), ...fixed }

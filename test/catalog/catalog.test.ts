@@ -22,24 +22,26 @@ t.test('exact domains win over wildcards; wildcards match any depth below their 
   t.equal(catalog.domainCount, 4)
 })
 
-t.test('a domain asked again gets the same match object, and answers stay right past what is remembered', async (t) => {
-  const loaded = buildCatalog([source('a.yaml', ['example.com', '"*.example.com"'])])
+t.test('answers are made once per key and kept by the catalog that made them', async (t) => {
+  const loaded = buildCatalog([source('a.yaml', ['example.com'])])
   if (!loaded.ok) throw new Error('fixture must load')
   const { catalog } = loaded
-  const first = catalog.match('example.com')
-  t.equal(catalog.match('example.com'), first, 'the same object')
-  t.equal(catalog.match('x.example.com'), catalog.match('x.example.com'))
-  // More domains than a catalog remembers (4,096), known and unknown, then the first ones again.
-  const wrong: string[] = []
-  for (let i = 0; i < 10_000; i++) {
-    const known = catalog.match(`h${i}.example.com`)
-    if (known?.matchedBy !== 'wildcard' || known.domain !== `h${i}.example.com`) wrong.push(`h${i}.example.com`)
-    if (catalog.match(`h${i}.example.org`) !== undefined) wrong.push(`h${i}.example.org`)
+  let made = 0
+  const make = (text: string) => () => {
+    made++
+    return { body: Buffer.from(text), etag: `"${text}"` }
   }
-  t.same(wrong, [])
-  t.match(catalog.match('example.com'), { provider: { id: 'a' }, matchedBy: 'exact', pattern: 'example.com', domain: 'example.com' })
-  t.match(catalog.match('x.example.com'), { provider: { id: 'a' }, matchedBy: 'wildcard', pattern: '*.example.com', domain: 'x.example.com' })
-  t.equal(catalog.match('example.org'), undefined)
+  const first = catalog.answer('autoconfig a', make('one'))
+  t.equal(catalog.answer('autoconfig a', make('two')), first, 'asked again: the kept answer')
+  t.equal(made, 1)
+  t.equal(catalog.answer('autoconfig a x.example.com', make('three')).body.toString(), 'three', 'another key, another answer')
+  // Far more keys than are kept: memory stays bounded, and every answer is still right.
+  for (let i = 0; i < 30_000; i++) catalog.answer(`k${i}`, make(`k${i}`))
+  t.equal(catalog.answer('k29999', make('wrong')).body.toString(), 'k29999', 'a recent key is still kept')
+  t.equal(catalog.answer('autoconfig a', make('again')).body.toString(), 'again', 'the least recently asked went first and is made anew')
+  const reloaded = buildCatalog([source('a.yaml', ['example.com'])])
+  if (!reloaded.ok) throw new Error('fixture must load')
+  t.equal(reloaded.catalog.answer('autoconfig a', make('fresh')).body.toString(), 'fresh', 'a new catalog keeps nothing of the old')
 })
 
 t.test('indexing names every clash in list order and makes no catalog; the constructor throws on a clash', async (t) => {

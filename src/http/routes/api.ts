@@ -4,14 +4,12 @@
  * Every answer has an ETag and Cache-Control; `If-None-Match` gets a 304. The contract is ../api/schemas.ts.
  */
 import cors from '@fastify/cors'
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import * as z from 'zod'
 import { normalizeDomain, parseEmailAddress, type EmailAddress } from '../../email-address.ts'
 import { AppError } from '../../errors.ts'
-import type { Provider } from '../../model/provider.ts'
-import { apiMatch, apiProvider, providerRef } from '../../render/api.ts'
-import { lookupJson, preparedProviderDocument, sendJson } from '../api/prepared.ts'
+import { apiLookup, apiMatch, apiProvider, providerRef } from '../../render/api.ts'
 import { decodeCursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, providerIndex } from '../api/provider-index.ts'
 import { domainSchema, lookupSchema, providerPageSchema, providerSchema } from '../api/schemas.ts'
 import { conditionalGet } from '../conditional-get.ts'
@@ -99,8 +97,8 @@ export async function apiRoutes (app: FastifyInstance, options: ApiOptions): Pro
     const match = await app.providers.lookup(address.domain)
     if (match === undefined) throw unknownDomain(reply, address.domain)
     const base = publicBaseUrl(configuredBaseUrl, request)
-    const { body, etag } = lookupJson({ address, match, links: lookupLinks(base, address) }, base)
-    return sendJson(reply as unknown as FastifyReply, body, API_CACHE_CONTROL, etag)
+    reply.header('cache-control', API_CACHE_CONTROL)
+    return apiLookup(match.provider, { address, match, links: lookupLinks(base, address) })
   })
 
   typed.get('/providers', {
@@ -145,8 +143,8 @@ export async function apiRoutes (app: FastifyInstance, options: ApiOptions): Pro
     const id = request.params.id.toLowerCase()
     const provider = app.providers.catalog.providers.get(id)
     if (provider === undefined) throw new AppError('UNKNOWN_PROVIDER', `There is no provider ${JSON.stringify(id)}`, { parameter: 'id' })
-    const doc = preparedProviderDocument(provider, (p: Provider) => reply.getSerializationFunction('200', 'application/json')!(apiProvider(p)))
-    return sendJson(reply as unknown as FastifyReply, doc.body, API_CACHE_CONTROL, doc.etag)
+    reply.header('cache-control', API_CACHE_CONTROL)
+    return apiProvider(provider)
   })
 
   typed.get('/domains/:domain', {

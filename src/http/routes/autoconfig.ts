@@ -9,11 +9,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import * as z from 'zod'
-import type { DomainMatch } from '../../catalog/catalog.ts'
+import type { CachedAnswer, Catalog, DomainMatch } from '../../catalog/catalog.ts'
 import { domainFromHost, normalizeDomain, parseEmailAddress } from '../../email-address.ts'
 import { AppError } from '../../errors.ts'
-import { ifNoneMatchHits } from '../etag.ts'
-import { preparedAutoconfig } from '../prepared-autoconfig.ts'
+import { renderAutoconfig } from '../../render/autoconfig.ts'
+import { etagOf, ifNoneMatchHits } from '../etag.ts'
 import { documentResponse, notModifiedResponse, problemResponses } from '../responses.ts'
 
 export const AUTOCONFIG_PATHS = ['/mail/config-v1.1.xml', '/.well-known/autoconfig/mail/config-v1.1.xml'] as const
@@ -65,22 +65,31 @@ export function unknownDomain (reply: { header (name: string, value: string): un
   return unknownDomainError(domain)
 }
 
-function sendDocument (request: FastifyRequest, reply: FastifyReply, domain: string, match: DomainMatch | undefined): void {
+/**
+ * The document for a match, kept by the catalog: it keeps its placeholders (the client fills them in), so every
+ * address of an exactly matched domain gets the same bytes; a wildcard match lists the asked-for domain.
+ */
+function autoconfigAnswer (catalog: Catalog, { provider, matchedBy, domain }: DomainMatch): CachedAnswer {
+  const exact = matchedBy === 'exact'
+  return catalog.answer(`autoconfig ${provider.id}${exact ? '' : ` ${domain}`}`, () => {
+    const body = Buffer.from(renderAutoconfig(provider, exact ? {} : { domain }), 'utf8')
+    return { body, etag: etagOf(body) }
+  })
+}
+
+function sendDocument (request: FastifyRequest, reply: FastifyReply, catalog: Catalog, domain: string, match: DomainMatch | undefined): void {
   if (match === undefined) throw unknownDomain(reply, domain)
-  const doc = preparedAutoconfig(match)
+  const doc = autoconfigAnswer(catalog, match)
   reply.header('etag', doc.etag).header('cache-control', AUTOCONFIG_CACHE_CONTROL)
   if (ifNoneMatchHits(request.headers['if-none-match'], doc.etag)) reply.code(304).send()
   else reply.type(XML_CONTENT_TYPE).send(doc.body)
 }
 
-/**
- * Looks the domain up and sends its document. Synchronous while the lookup is (the catalog answers at once): an
- * async handler would cost every request a promise and a microtask for nothing.
- */
-function serveAutoconfig (app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, domain: string): void | Promise<void> {
-  const match = app.providers.lookup(domain)
-  if (match instanceof Promise) return match.then((found) => sendDocument(request, reply, domain, found))
-  sendDocument(request, reply, domain, match)
+/** Looks the domain up in the catalog being served and sends its document. */
+async function serveAutoconfig (app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, domain: string): Promise<void> {
+  // The catalog the lookup starts with (lookup.ts), so its answer is kept with the providers it came from.
+  const catalog = app.providers.catalog
+  sendDocument(request, reply, catalog, domain, await app.providers.lookup(domain))
 }
 
 export async function autoconfigRoutes (app: FastifyInstance): Promise<void> {

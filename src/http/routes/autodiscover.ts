@@ -15,11 +15,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { randomInt } from 'node:crypto'
 import * as z from 'zod'
-import type { DomainMatch } from '../../catalog/catalog.ts'
 import { AppError, ERRORS, type ErrorCode } from '../../errors.ts'
 import { parseAutodiscoverRequest } from '../../parse/autodiscover-request.ts'
+import { renderAutodiscover } from '../../render/autodiscover.ts'
 import { renderAutodiscoverError, type AutodiscoverErrorCode } from '../../render/autodiscover-error.ts'
-import { preparedAutodiscover } from '../prepared-autodiscover.ts'
 import { parsePublicBaseUrl } from '../public-base-url.ts'
 import { documentResponse, type HeaderDocs } from '../responses.ts'
 import { autodiscoverJsonRoutes } from './autodiscover-json.ts'
@@ -90,7 +89,7 @@ export function autodiscoverErrorAnswer (code: ErrorCode, message: string): Auto
   return { status, body, id, outcome: status < 400 ? 'bad_request' : undefined }
 }
 
-/** Every error on these routes is an autodiscover Error document (the fast path sends the same, fast-path/autodiscover.ts). */
+/** Every error on these routes is an autodiscover Error document. */
 function sendAutodiscoverError (error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const code = catalogCode(error)
   const answer = autodiscoverErrorAnswer(code, errorMessage(code, error))
@@ -133,18 +132,13 @@ async function poxRoutes (app: FastifyInstance, options: { publicBaseUrl: string
         429: RATE_LIMITED_RESPONSE,
       },
     },
-  }, (request, reply) => {
+  }, async (request, reply) => {
     const parsed = parseAutodiscoverRequest(request.body)
     if (!parsed.ok) throw new AppError(parsed.code, parsed.detail)
     const { address, schema } = parsed.request
-    const send = (match: DomainMatch | undefined): void => {
-      if (match === undefined) throw new AppError('UNKNOWN_DOMAIN', `No provider serves ${address.domain}`, { domain: address.domain })
-      reply.header('cache-control', NO_STORE).type(XML_CONTENT_TYPE).send(preparedAutodiscover(match.provider, address, schema))
-    }
-    // Synchronous lookups (the catalog) answer without a promise; only an asynchronous resolver costs a tick.
-    const found = app.providers.lookup(address.domain)
-    if (found instanceof Promise) return found.then(send)
-    send(found)
+    const match = await app.providers.lookup(address.domain)
+    if (match === undefined) throw new AppError('UNKNOWN_DOMAIN', `No provider serves ${address.domain}`, { domain: address.domain })
+    return reply.header('cache-control', NO_STORE).type(XML_CONTENT_TYPE).send(renderAutodiscover(match.provider, { address, schema }))
   })
 
   app.get(AUTODISCOVER_XML_PATH, {

@@ -253,9 +253,8 @@ t.test('conditional GET: If-None-Match gets 304 on every API route', async (t) =
   const bob = await app.inject({ url: '/api/v1/lookup?email=bob@gmail.com' })
   const otherHost = await app.inject({ url: '/api/v1/lookup?email=alice@gmail.com', headers: { host: 'other.example' } })
   const backToFirstHost = await app.inject({ url: '/api/v1/lookup?email=alice@gmail.com' })
-  // A tag tells apart the versions of one resource, and the address is in the URL (prepared.ts, lookupJson).
   t.not(alice.body, bob.body)
-  t.equal(alice.headers.etag, bob.headers.etag, 'another address of the same provider: the same tag')
+  t.not(alice.headers.etag, bob.headers.etag, 'another address, another body: another tag')
   t.not(alice.headers.etag, otherHost.headers.etag, 'other links, another tag')
   t.equal(backToFirstHost.headers.etag, alice.headers.etag, 'the links\' base back as before: the tag as before')
   const googlemail = await app.inject({ url: '/api/v1/lookup?email=alice@googlemail.com' })
