@@ -76,6 +76,9 @@ await build({
   platform: 'node',
   target: 'node20',
   plugins: [packageDirnameAtRunTime],
+  // piscina starts workers from a file of its own and reads its package.json through its exports: it is loaded from
+  // node_modules as installed, not bundled.
+  external: ['piscina'],
   // Bundled CommonJS packages call require() for Node's own modules; an ES module has no require of its own.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   sourcemap: 'linked',

@@ -10,9 +10,10 @@ import type { FastifyInstance } from 'fastify'
 import type { DestinationStream } from 'pino'
 import { buildApp } from './app.ts'
 import { Catalog } from './catalog/catalog.ts'
-import { loadProvidersOffThread, type Loading } from './catalog/load-off-thread.ts'
+import { loadProvidersOffThread } from './catalog/load-off-thread.ts'
 import { ProviderLookup } from './catalog/lookup.ts'
 import { CatalogReloader, type ReloadOutcome } from './catalog/reload.ts'
+import type { LoadResult } from './catalog/load.ts'
 import { formatProblem } from './catalog/report.ts'
 import type { Config } from './config.ts'
 import { Readiness } from './http/plugins/readiness.ts'
@@ -66,7 +67,7 @@ async function closeGracefully (app: FastifyInstance, timeoutMs: number): Promis
 }
 
 /** Builds the app and listens while `loading` runs; serves its catalog once complete (or stops, naming every problem). */
-export async function serve (config: Config, loading: Loading, options: StartOptions = {}): Promise<RunningServer | undefined> {
+export async function serve (config: Config, loading: Promise<LoadResult>, options: StartOptions = {}): Promise<RunningServer | undefined> {
   const readiness = new Readiness('loading')
   const lookup = new ProviderLookup(new Catalog([]))
   const app = await buildApp({
@@ -125,10 +126,7 @@ export async function serve (config: Config, loading: Loading, options: StartOpt
     throw error
   }
 
-  // Until the catalog is in, this thread would only wait: it checks shares of the files too. A file it cannot read
-  // fails the load, which the result reports.
-  await loading.helpHere().catch(() => 0)
-  const loaded = await loading.result
+  const loaded = await loading
   if (!loaded.ok) {
     for (const problem of loaded.problems) process.stderr.write(`${formatProblem(problem)}\n`)
     process.stderr.write(`${loaded.problems.length} problem(s) in ${config.providersDir}; not starting.\n`)

@@ -13,21 +13,17 @@
  * imported first would delay them (the app's modules take a few hundred milliseconds to load, bundled or not).
  */
 import type { LoadResult } from './catalog/load.ts'
-import { startLoadingOffThread, type Loading } from './catalog/load-off-thread.ts'
+import { loadProvidersOffThread } from './catalog/load-off-thread.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
 import type { RunningServer, StartOptions } from './serve.ts'
 
 export type { RunningServer, StartOptions } from './serve.ts'
 
 export async function startServer (config: Config, options: StartOptions = {}): Promise<RunningServer | undefined> {
-  const started = startLoadingOffThread(config.providersDir)
-  const loading: Loading = {
-    // Caught at once: a worker may fail while the app is still being built, before anything awaits the result.
-    result: started.result.catch(
-      (error: unknown): LoadResult => ({ ok: false, problems: [{ file: config.providersDir, line: 1, col: 1, path: '', message: `cannot load providers: ${(error as Error).message}` }] }),
-    ),
-    helpHere: () => started.helpHere(),
-  }
+  // Caught at once: a worker may fail while the app is still being built, before anything awaits the result.
+  const loading = loadProvidersOffThread(config.providersDir).catch(
+    (error: unknown): LoadResult => ({ ok: false, problems: [{ file: config.providersDir, line: 1, col: 1, path: '', message: `cannot load providers: ${(error as Error).message}` }] }),
+  )
   const { serve } = await import('./serve.ts')
   return serve(config, loading, options)
 }
