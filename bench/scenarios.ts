@@ -45,7 +45,7 @@ export const SCENARIOS: Scenario[] = [
     name: 'autoconfig GET',
     method: 'GET',
     expectedStatus: 200,
-    target: 0.85,
+    target: 0.65,
     requests: (catalog) => domains(catalog).map((domain, i) => ({ path: `/mail/config-v1.1.xml?emailaddress=user${i}%40${domain}`, headers: { host: `autoconfig.${domain}` } })),
   },
   {
@@ -58,7 +58,7 @@ export const SCENARIOS: Scenario[] = [
     name: 'autodiscover POST',
     method: 'POST',
     expectedStatus: 200,
-    target: 0.5,
+    target: 0.35,
     requests: (catalog) => domains(catalog).map((domain, i) => ({
       path: '/autodiscover/autodiscover.xml',
       headers: { 'content-type': 'text/xml; charset=utf-8', host: `autodiscover.${domain}` },
@@ -69,7 +69,7 @@ export const SCENARIOS: Scenario[] = [
     name: 'API lookup',
     method: 'GET',
     expectedStatus: 200,
-    target: 0.7,
+    target: 0.5,
     requests: (catalog) => domains(catalog).map((domain, i) => ({ path: `/api/v1/lookup?email=user${i}%40${domain}` })),
   },
 ]

@@ -47,7 +47,7 @@ const KNOWN = new Map<string, RequestedSchema>([...VERBATIM].map(([uri, schema])
  */
 export function requestedSchema (value: string | undefined): RequestedSchema {
   if (value === undefined) return 'outlook-2006a'
-  // Real clients write one of these exactly; normalising first took a microsecond of every request.
+  // Real clients write one of these exactly, so the exact spellings are looked up before normalising.
   const verbatim = VERBATIM.get(value)
   if (verbatim !== undefined) return verbatim
   if (value.trim() === '') return 'outlook-2006a'

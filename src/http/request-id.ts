@@ -4,8 +4,7 @@
  * an id; anything else (too long, odd characters, possibly an address) is replaced by our own.
  *
  * Our own ids are a prefix drawn at random once per process and a counter (`3f9c0a61d2e4-1`, `…-2`): unique
- * across replicas and restarts (48 random bits) without drawing randomness per request. A random UUID per request
- * cost about a microsecond of the fast path's few (profiled under load; README "Performance"). Like Fastify's own
+ * across replicas and restarts (48 random bits) without drawing randomness per request. Like Fastify's own
  * default ids (`req-1`, `req-2`), the counter tells how many requests this process has had; nothing else is in it.
  */
 import { randomBytes } from 'node:crypto'
