@@ -1,7 +1,5 @@
 /**
- * Entity tags and conditional GET (RFC 9110 §8.8.3, §13.1.2). Tags are strong hashes of the exact bytes served,
- * computed once when a body is prepared, or of everything a per-request body is made from (`derivedEtag`) apart from
- * what the request's URL fixes (see api/prepared.ts).
+ * Entity tags and conditional GET (RFC 9110 §8.8.3, §13.1.2). Tags are strong hashes of the exact bytes served.
  */
 import { hash } from 'node:crypto'
 
@@ -19,12 +17,4 @@ export function ifNoneMatchHits (header: string | undefined, etag: string): bool
     if (tag === etag || (tag.startsWith('W/') && tag.slice(2) === etag)) return true
   }
   return false
-}
-
-/**
- * The tag of a body that is a pure function of `parts` (a prepared tag plus the few values that vary between its
- * uses): hashing those bytes instead of the whole body keeps the cost of a per-request body's tag small.
- */
-export function derivedEtag (...parts: string[]): string {
-  return etagOf(parts.join('\0'))
 }

@@ -27,16 +27,3 @@ const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 export function buildXml (root: XmlNode): string {
   return DECLARATION + (builder.build(root) as string)
 }
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' }
-const NEEDS_ESCAPE = /[&<>"']/
-const ESCAPED_CHARS = /[&<>"']/g
-
-/**
- * The builder's own escaping (the same five entities, in text and attributes alike), for the one place that
- * fills values into a document the builder produced (see xml-template.ts). Escaping maps each character on its
- * own, so escaping the pieces of a value equals escaping the whole value; the template relies on that.
- */
-export function escapeXml (value: string): string {
-  return NEEDS_ESCAPE.test(value) ? value.replace(ESCAPED_CHARS, (char) => ESCAPES[char]!) : value
-}

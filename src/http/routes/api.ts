@@ -53,9 +53,6 @@ export function lookupLinks (base: string, address: EmailAddress): { autoconfig:
   }
 }
 
-/** Answer headers @fastify/cors adds to a simple (non-preflight) request when any origin may read the API. */
-export const ANY_ORIGIN_CORS_HEADERS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'ETag' } as const
-
 function requireDomain (value: string, parameter: string): string {
   const domain = normalizeDomain(value)
   if (domain === undefined) throw new AppError('INVALID_DOMAIN', `${parameter} must be a domain such as example.com`, { parameter })

@@ -33,9 +33,9 @@ const autoconfigQuery = z.object({
 
 /**
  * The domain a request asks about: from `emailaddress` when given, else from the Host header; or which of the two
- * is unusable. The route and the fast path (fast-path/autoconfig.ts) both decide with this.
+ * is unusable.
  */
-export function askedDomain (emailaddress: string | undefined, host: string | undefined): { domain: string } | { unusable: 'INVALID_EMAIL_ADDRESS' | 'MISSING_EMAIL_ADDRESS' } {
+function askedDomain (emailaddress: string | undefined, host: string | undefined): { domain: string } | { unusable: 'INVALID_EMAIL_ADDRESS' | 'MISSING_EMAIL_ADDRESS' } {
   if (emailaddress !== undefined && emailaddress.trim() !== '') {
     const address = parseEmailAddress(emailaddress)
     return address === undefined ? { unusable: 'INVALID_EMAIL_ADDRESS' } : { domain: address.domain }
