@@ -198,7 +198,7 @@ export const SETTINGS = {
       return origins
     })),
   RATE_LIMIT_MAX: integerSetting(600, 1_000_000, 'an integer from 0 to 1000000 (requests per client address per window; 0 turns rate limiting off)'),
-  RATE_LIMIT_WINDOW: durationSetting(60_000, 1000, 3_600_000),
+  RATE_LIMIT_WINDOW: durationSetting(60_000, 100, 3_600_000),
   SHUTDOWN_TIMEOUT: durationSetting(10_000, 0, 600_000),
   WATCH_PROVIDERS: booleanSetting(true),
 } as const satisfies Record<string, Setting<unknown>>

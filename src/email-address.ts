@@ -3,6 +3,7 @@
  * Everything is normalised the way Thunderbird's InputSanitizer does (trim, lower-case the domain, drop a
  * trailing dot) and internationalised domains become A-labels (RFC 5890), so lookups compare like with like.
  */
+import { isIP } from 'node:net'
 import { toAsciiHostname } from './model/provider.ts'
 
 export interface EmailAddress {
@@ -50,5 +51,7 @@ export function domainFromHost (host: string | undefined): string | undefined {
   if (host === undefined) return undefined
   const name = host.trim().replace(/:\d+$/, '')
   const bare = name.replace(/^(autoconfig|autodiscover)\./i, '')
+  // An address literal (RFC 3986 §3.2.2: IPv4, or IPv6 in brackets) names no mail domain.
+  if (isIP(bare.replace(/^\[(.*)\]$/, '$1')) !== 0) return undefined
   return normalizeDomain(bare)
 }

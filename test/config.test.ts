@@ -117,7 +117,7 @@ t.test('each bad value gets one line naming the variable and what is allowed', a
     ['CORS_ORIGINS', 'https://app.example.com/path', /^CORS_ORIGINS=.* is not valid: "https:\/\/app.example.com\/path" is not an origin \(scheme:\/\/host\[:port\], no path\)$/],
     ['CORS_ORIGINS', 'example.com', /^CORS_ORIGINS="example.com" is not valid: "example.com" is not an origin/],
     ['RATE_LIMIT_MAX', 'lots', /^RATE_LIMIT_MAX="lots" is not valid: must be an integer from 0 to 1000000/],
-    ['RATE_LIMIT_WINDOW', '1 fortnight', /^RATE_LIMIT_WINDOW="1 fortnight" is not valid: must be a duration from 1000ms to 3600s/],
+    ['RATE_LIMIT_WINDOW', '1 fortnight', /^RATE_LIMIT_WINDOW="1 fortnight" is not valid: must be a duration from 100ms to 3600s/],
     ['RATE_LIMIT_WINDOW', '10ms', /^RATE_LIMIT_WINDOW="10ms" is not valid: must be a duration/],
     ['SHUTDOWN_TIMEOUT', '2d', /^SHUTDOWN_TIMEOUT="2d" is not valid: must be a duration from 0ms to 600s/],
     ['WATCH_PROVIDERS', 'sometimes', /^WATCH_PROVIDERS="sometimes" is not valid: must be true or false/],
@@ -159,6 +159,14 @@ t.test('bad flags name the flag', async (t) => {
   t.same(problems({}, ['--prot', '80']), ['--prot is not an option (see mail-autoconfig help)', 'unexpected argument "80" (see mail-autoconfig help)'])
   t.same(problems({}, ['--port']), ['--port needs a value: an integer from 0 to 65535 (0 picks a free port)'])
   t.same(parseFlags(['--host=::1']), { values: { HOST: '::1' }, problems: [] })
+})
+
+t.test('every duration the README and the error message offer as an example is accepted (issue 31)', async (t) => {
+  for (const example of ['500ms', '10s', '1m']) {
+    t.equal(loadConfig({ PROVIDERS_DIR: VALID_PROVIDERS_DIR, RATE_LIMIT_WINDOW: example }, []).rateLimit !== false, true, `RATE_LIMIT_WINDOW=${example}`)
+  }
+  const config = loadConfig({ PROVIDERS_DIR: VALID_PROVIDERS_DIR, RATE_LIMIT_WINDOW: '500ms' }, [])
+  t.match(config.rateLimit, { timeWindowMs: 500 })
 })
 
 t.test('the README documents every variable with its flag', async (t) => {

@@ -44,10 +44,14 @@ t.test('without emailaddress the domain comes from the Host header (Thunderbird 
     ['AUTOCONFIG.GoogleMail.COM:8080', 200, 'case and port ignored'],
     ['autoconfig.unknown.example', 404, 'unknown domain'],
     ['localhost:8080', 400, 'no domain in the host'],
+    ['127.0.0.1:8080', 400, 'an IPv4 literal names no domain'],
+    ['127.0.0.1', 400, 'an IPv4 literal without a port'],
+    ['[2001:db8::1]:8080', 400, 'an IPv6 literal names no domain'],
   ]
   for (const [host, status, reason] of cases) {
     const res = await app.inject({ method: 'GET', url: '/.well-known/autoconfig/mail/config-v1.1.xml', headers: { host } })
     t.equal(res.statusCode, status, `${host}: ${reason}`)
+    if (status === 400) t.equal(res.json().code, 'MISSING_EMAIL_ADDRESS', `${host}: asks for the address`)
   }
   const empty = await app.inject({ method: 'GET', url: '/mail/config-v1.1.xml?emailaddress=', headers: { host: 'autoconfig.gmail.com' } })
   t.equal(empty.statusCode, 200, 'an empty emailaddress counts as none')
