@@ -143,6 +143,7 @@ t.test('serves Gmail; SIGTERM with a request in flight: no new connections, the 
   const answer = await response
   t.match(answer, /^HTTP\/1\.1 404 Not Found\r\n/, 'the request in flight got its complete answer')
   t.match(answer, /"code":"ROUTE_NOT_FOUND"/)
+  t.match(answer, /\r\nconnection: close\r\n/i, 'and was told the connection closes (README "Stopping")')
   t.same(await server.exited, { code: 0, signal: null })
   t.ok(server.records.some((r) => r.msg === 'request completed' && r.res?.statusCode === 404))
 })

@@ -6,7 +6,7 @@
  * on every request.
  */
 import type { FastifyInstance } from 'fastify'
-import { closeAfterAnswerWhileStopping, holdUntilReady } from './plugins/readiness.ts'
+import { closeConnectionWhileStopping, holdUntilReady } from './plugins/readiness.ts'
 import { REQUEST_ID_HEADER } from './request-id.ts'
 import { securityHeadersFor } from './security-headers.ts'
 
@@ -19,9 +19,12 @@ export function registerRequestHooks (app: FastifyInstance): void {
     reply.header(REQUEST_ID_HEADER, request.id)
     if (!holdUntilReady(readiness, request, reply)) done()
   })
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    closeConnectionWhileStopping(readiness, reply)
+    done(null, payload)
+  })
   app.addHook('onResponse', (request, reply, done) => {
     metrics.observe(request, reply)
-    closeAfterAnswerWhileStopping(readiness, request, reply)
     done()
   })
 }

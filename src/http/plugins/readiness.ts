@@ -41,16 +41,12 @@ export const LOADING_RETRY_AFTER = 2
 
 /**
  * Holds a request while providers load: answers 503 NOT_READY with Retry-After, except on operational routes.
- * Returns true when it answered. While stopping, the answer asks the client to close its connection (a keep-alive
- * connection would otherwise hold the closing server open until the shutdown timeout).
+ * Returns true when it answered.
  */
 export function holdUntilReady (readiness: Readiness, request: FastifyRequest, reply: FastifyReply): boolean {
   const { state } = readiness
   if (state === 'ready') return false
-  if (state === 'stopping') {
-    reply.header('connection', 'close')
-    return false
-  }
+  if (state === 'stopping') return false
   if (request.routeOptions.config.operational === true) return false
   reply.header('retry-after', String(LOADING_RETRY_AFTER))
   sendProblem(reply, 'NOT_READY', 'Providers are still loading; retry in a moment.')
@@ -58,12 +54,11 @@ export function holdUntilReady (readiness: Readiness, request: FastifyRequest, r
 }
 
 /**
- * A request that was already running when stopping began gets no `Connection: close`; its connection is ended once
- * the answer is out.
+ * Once stopping, every answer says `Connection: close`, a request that was already running when stopping began
+ * included, so Node ends the connection after it (RFC 9112 §9.6) instead of keeping it for the shutdown timeout.
  */
-export function closeAfterAnswerWhileStopping (readiness: Readiness, request: FastifyRequest, reply: FastifyReply): void {
-  if (readiness.state !== 'stopping' || reply.getHeader('connection') === 'close') return
-  request.raw.socket?.end()
+export function closeConnectionWhileStopping (readiness: Readiness, reply: FastifyReply): void {
+  if (readiness.state === 'stopping') reply.header('connection', 'close')
 }
 
 /** Shares `app.readiness`; the checks above run in the shared request hooks (request-hooks.ts). */
