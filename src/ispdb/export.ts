@@ -1,7 +1,7 @@
 /**
  * The catalog as static files, laid out as the ISPDB serves them (thunderbird/autoconfig tools/convert.py writes
  * `v1.1/<domain>` for every `<domain>` of every file): one file per domain, with exactly the bytes our own
- * `/v1.1/<domain>` route sends, taken from the same prepared documents. A static host or CDN can then answer
+ * `/v1.1/<domain>` route sends, from the same renderer. A static host or CDN can then answer
  * Thunderbird's `mailnews.auto_config_url` lookups.
  *
  * Two things a static host cannot do: answer for every subdomain (wildcard domains are left out and reported),

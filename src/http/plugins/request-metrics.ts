@@ -19,7 +19,7 @@ export type RouteKind = (typeof ROUTE_KINDS)[number]
 export const OUTCOMES = ['served', 'not_found', 'bad_request', 'rate_limited', 'unavailable', 'error'] as const
 export type Outcome = (typeof OUTCOMES)[number]
 
-/** Seconds; answers are prepared ahead, so most land in the first buckets and anything past 0.1s is a problem. */
+/** Seconds; most answers land in the first buckets, and anything past 0.1s is a problem. */
 export const LATENCY_BUCKETS: readonly number[] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
 
 export const REQUESTS_METRIC = {
