@@ -23,7 +23,26 @@ export type XmlValue = string | number | XmlNode | XmlValue[] | undefined
 
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
+/** Anything outside XML 1.0's `Char` production (https://www.w3.org/TR/xml/#charsets): no escape can write it. */
+const NOT_XML_CHAR = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
+
+/**
+ * Text as an XML document can hold it: each character outside `Char` (C0 controls, lone surrogates, U+FFFE/FFFF)
+ * becomes U+FFFD. Every text reaches an answer through here (`buildXml`), whether it came from a provider file,
+ * a request or a parser's message quoting a request's bytes.
+ */
+export function xmlText (text: string): string {
+  return text.replace(NOT_XML_CHAR, '\uFFFD')
+}
+
+function cleaned (value: XmlValue): XmlValue {
+  if (typeof value === 'string') return xmlText(value)
+  if (Array.isArray(value)) return value.map(cleaned)
+  if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, member]) => [key, cleaned(member)]))
+  return value
+}
+
 /** Serialises one document with an XML declaration; `undefined` members are left out. */
 export function buildXml (root: XmlNode): string {
-  return DECLARATION + (builder.build(root) as string)
+  return DECLARATION + (builder.build(cleaned(root)) as string)
 }

@@ -258,3 +258,13 @@ t.test('the rest of the app keeps problem+json', async (t) => {
   const missing = await app.inject({ method: 'POST', url: '/autodiscover/other.xml', payload: '<x/>' })
   t.same([missing.statusCode, missing.json().code], [404, 'ROUTE_NOT_FOUND'])
 })
+
+t.test('issue 31: a body whose parser message quotes a control character still gets a well-formed Error document', async (t) => {
+  const app = await build(t)
+  for (const payload of ['<\x15', '\x1f\x8b\x08\x00', '<a>\x00</a>']) {
+    const res = await app.inject({ method: 'POST', url: '/autodiscover/autodiscover.xml', headers: { 'content-type': 'text/xml' }, payload })
+    t.equal(res.statusCode, 200, JSON.stringify(payload))
+    t.equal(XMLValidator.validate(res.body), true, `${JSON.stringify(payload)}: well-formed`)
+    t.match(res.body, /<ErrorCode>600<\/ErrorCode>/)
+  }
+})
