@@ -39,8 +39,9 @@ export async function loadProvidersOffThread (dir: string, options: OffThreadOpt
   if (!listing.ok) return listing
   const { files } = listing
   if (files.length < minFiles) return readProviderFiles(files)
+  const size = Math.max(1, shareFiles)
   const shares: string[][] = []
-  for (let start = 0; start < files.length; start += Math.max(1, shareFiles)) shares.push(files.slice(start, start + Math.max(1, shareFiles)))
+  for (let start = 0; start < files.length; start += size) shares.push(files.slice(start, start + size))
   const threads = Math.max(1, Math.min(maxWorkers, shares.length))
   const pool = new Piscina<string[], FileChecks>({ filename: WORKER_URL.href, minThreads: threads, maxThreads: threads })
   try {

@@ -36,10 +36,15 @@ function idOf (file: string, provider: { id?: string | undefined }): string {
   return provider.id ?? basename(file, extname(file)).toLowerCase()
 }
 
+/** A provider file's YAML tree and the line index that places its nodes. */
+function readDocument (text: string): { doc: Document, lines: LineCounter } {
+  const lines = new LineCounter()
+  return { doc: parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true }), lines }
+}
+
 /** Parses and validates one provider file's text, placing every problem. */
 export function parseProviderFile (file: string, text: string): ParseResult {
-  const lines = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
+  const { doc, lines } = readDocument(text)
   if (doc.errors.length > 0) {
     return {
       ok: false,
@@ -71,9 +76,7 @@ type Positions = (path: (string | number)[]) => { line: number, col: number }
  * clashes are placed at its start.
  */
 function positionsIn (checked: CheckedFile): Positions {
-  const text = checked.text ?? readAgain(checked.file)
-  const lines = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
+  const { doc, lines } = readDocument(checked.text ?? readAgain(checked.file))
   return (path) => {
     const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined
     return lines.linePos(node?.range?.[0] ?? 0)

@@ -24,7 +24,8 @@ export class GroupedLocalStore implements FastifyRateLimitStore {
   }
 
   /** Counts one request under `key` now. */
-  count (key: string, timeWindow: number, now: number = Date.now()): RateLimitCount {
+  count (key: string, timeWindow: number): RateLimitCount {
+    const now = Date.now()
     let window = this.#windows.get(key)
     if (window === undefined || window.startedMs + timeWindow <= now) {
       window = { current: 0, startedMs: now }

@@ -8,16 +8,6 @@ import { XMLBuilder } from 'fast-xml-parser'
 
 export const ATTR = '@_'
 
-const builder = new XMLBuilder({
-  ignoreAttributes: false,
-  attributeNamePrefix: ATTR,
-  textNodeName: '#text',
-  format: true,
-  indentBy: '  ',
-  suppressEmptyNode: true,
-  processEntities: true,
-})
-
 export type XmlNode = { [name: string]: XmlValue }
 export type XmlValue = string | number | XmlNode | XmlValue[] | undefined
 
@@ -28,21 +18,27 @@ const NOT_XML_CHAR = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
 
 /**
  * Text as an XML document can hold it: each character outside `Char` (C0 controls, lone surrogates, U+FFFE/FFFF)
- * becomes U+FFFD. Every text reaches an answer through here (`buildXml`), whether it came from a provider file,
- * a request or a parser's message quoting a request's bytes.
+ * becomes U+FFFD. The builder below calls it for every text and attribute value, whether it came from a provider
+ * file, a request or a parser's message quoting a request's bytes.
  */
 export function xmlText (text: string): string {
   return text.replace(NOT_XML_CHAR, '\uFFFD')
 }
 
-function cleaned (value: XmlValue): XmlValue {
-  if (typeof value === 'string') return xmlText(value)
-  if (Array.isArray(value)) return value.map(cleaned)
-  if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, member]) => [key, cleaned(member)]))
-  return value
-}
+const builder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: ATTR,
+  textNodeName: '#text',
+  format: true,
+  indentBy: '  ',
+  suppressEmptyNode: true,
+  processEntities: true,
+  // The builder passes every text and attribute value through these before escaping it.
+  tagValueProcessor: (_name: string, value: unknown) => typeof value === 'string' ? xmlText(value) : value,
+  attributeValueProcessor: (_name: string, value: unknown) => typeof value === 'string' ? xmlText(value) : value,
+})
 
 /** Serialises one document with an XML declaration; `undefined` members are left out. */
 export function buildXml (root: XmlNode): string {
-  return DECLARATION + (builder.build(cleaned(root)) as string)
+  return DECLARATION + (builder.build(root) as string)
 }

@@ -44,9 +44,7 @@ export const LOADING_RETRY_AFTER = 2
  * Returns true when it answered.
  */
 export function holdUntilReady (readiness: Readiness, request: FastifyRequest, reply: FastifyReply): boolean {
-  const { state } = readiness
-  if (state === 'ready') return false
-  if (state === 'stopping') return false
+  if (readiness.state !== 'loading') return false
   if (request.routeOptions.config.operational === true) return false
   reply.header('retry-after', String(LOADING_RETRY_AFTER))
   sendProblem(reply, 'NOT_READY', 'Providers are still loading; retry in a moment.')
