@@ -13,21 +13,21 @@ import { openapiPlugin } from './http/plugins/openapi.ts'
 import { providersPlugin } from './http/plugins/providers.ts'
 import { DEFAULT_RATE_LIMIT, rateLimitPlugin, type RateLimitOptions } from './http/plugins/rate-limit.ts'
 import { Readiness, readinessPlugin } from './http/plugins/readiness.ts'
-import { requestIdOptions } from './http/request-id.ts'
-import { registerRequestHooks } from './http/request-hooks.ts'
+import { requestIdOptions } from './http/plugins/request-id.ts'
+import { registerRequestHooks } from './http/plugins/request-hooks.ts'
 import { API_PREFIX, apiRoutes } from './http/routes/api.ts'
 import { autoconfigRoutes } from './http/routes/autoconfig.ts'
 import { autodiscoverRoutes } from './http/routes/autodiscover.ts'
 import { healthRoutes } from './http/routes/health.ts'
 import { tlsAskRoutes } from './http/routes/tls-ask.ts'
-import { serializerCompiler } from './http/serializer.ts'
-import { createLogger, lazyChildLoggerFactory, type LogConfig } from './logging.ts'
+import { serializerCompiler } from './http/reply/serializer.ts'
+import { createLogger, lazyChildLoggerFactory, type LogConfig } from './http/logging.ts'
 
 export { BODY_LIMIT }
 
 export interface AppOptions {
   lookup: ProviderLookup
-  /** Logging (see logging.ts), or false/absent for none. Addresses are redacted and credentials never logged. */
+  /** Logging (see http/logging.ts), or false/absent for none. Addresses are redacted and credentials never logged. */
   logger?: boolean | LogConfig
   /** Log full e-mail addresses instead of `a***@example.com`. */
   logAddresses?: boolean
@@ -62,7 +62,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     : createLogger({ logAddresses: options.logAddresses ?? false, ...(options.logger === true ? {} : options.logger) })
   const trustProxy = trustProxyOption(options.trustProxy ?? false)
   const app = Fastify({
-    // Request loggers are made when a request first logs (logging.ts), not for every request.
+    // Request loggers are made when a request first logs (http/logging.ts), not for every request.
     ...(loggerInstance === undefined ? {} : { loggerInstance, childLoggerFactory: lazyChildLoggerFactory }),
     ...(options.https === undefined ? {} : { https: options.https }),
     // Clients vary the case of well-known paths (/Autodiscover/Autodiscover.xml); parameters keep their case.

@@ -1,6 +1,6 @@
 /**
- * Starts the process: configuration, then the providers' loading, then the server (serve.ts): the app built and
- * listening, the catalog swapped in, reloads, shutdown.
+ * Starts the process: configuration, then the providers' loading, then the server (process/running-server.ts):
+ * the app built and listening, the catalog swapped in, reloads, shutdown.
  *
  * The server listens first and reports `loading` on /readyz (other routes answer 503) until every provider file
  * is validated; on any problem it prints every one and exits 1, so nothing half-loaded is ever served. Then it
@@ -15,16 +15,16 @@
 import type { LoadResult } from './catalog/load.ts'
 import { loadProvidersOffThread } from './catalog/load-off-thread.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
-import type { RunningServer, StartOptions } from './serve.ts'
+import type { RunningServer, StartOptions } from './process/running-server.ts'
 
-export type { RunningServer, StartOptions } from './serve.ts'
+export type { RunningServer, StartOptions } from './process/running-server.ts'
 
 export async function startServer (config: Config, options: StartOptions = {}): Promise<RunningServer | undefined> {
   // Caught at once: a worker may fail while the app is still being built, before anything awaits the result.
   const loading = loadProvidersOffThread(config.providersDir).catch(
     (error: unknown): LoadResult => ({ ok: false, problems: [{ file: config.providersDir, line: 1, col: 1, path: '', message: `cannot load providers: ${(error as Error).message}` }] }),
   )
-  const { serve } = await import('./serve.ts')
+  const { serve } = await import('./process/running-server.ts')
   return serve(config, loading, options)
 }
 

@@ -7,7 +7,7 @@ import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
 import { AppError, ERRORS, PROBLEM_CONTENT_TYPE, problemDocument, type ErrorCode } from '../errors.ts'
-import { ANSWER_HEADERS } from './security-headers.ts'
+import { ANSWER_HEADERS } from './plugins/security-headers.ts'
 
 /** Fastify's own error codes that are the client's fault, mapped onto our catalog. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {

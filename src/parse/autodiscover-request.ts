@@ -17,8 +17,8 @@
  * (https://learn.microsoft.com/en-us/openspecs/exchange_server_protocols/ms-oxdscli/713ef4f4-83b2-4375-9d64-60c97ee5b166):
  * 600 "Invalid Request" for unreadable XML or no usable address, 601 for a response schema we cannot serve.
  */
-import { requestedSchema, type OutlookSchema } from '../autodiscover-schemas.ts'
-import { parseEmailAddress, type EmailAddress } from '../email-address.ts'
+import { requestedSchema, type OutlookSchema } from '../render/autodiscover-schemas.ts'
+import { parseEmailAddress, type EmailAddress } from '../model/email-address.ts'
 import { readFieldsWithXmlParser } from './autodiscover-xml.ts'
 
 export interface AutodiscoverRequest {

@@ -1,5 +1,5 @@
 /**
- * The JSON API's view of a provider (the contract is src/http/api/schemas.ts, documented in openapi.yaml).
+ * The JSON API's view of a provider (the contract is api-schema.ts, documented in openapi.yaml).
  *
  * A provider document keeps its placeholders, like the autoconfig document: it is the provider file with every
  * default applied. A lookup is for one address, so it fills the placeholders in (src/model/placeholders.ts), the
@@ -11,8 +11,8 @@
  * Pure: no I/O, no clock. The objects returned share structure with the provider; nothing here mutates them.
  */
 import type { DomainMatch } from '../catalog/catalog.ts'
-import type { EmailAddress } from '../email-address.ts'
-import type { ApiLookup, ApiProvider, ApiProviderSummary } from '../http/api/schemas.ts'
+import type { EmailAddress } from '../model/email-address.ts'
+import type { ApiLookup, ApiProvider, ApiProviderSummary } from './api-schema.ts'
 import { compilePlaceholders } from '../model/placeholders.ts'
 import type { Provider } from '../model/provider.ts'
 

@@ -10,7 +10,7 @@
  * 500 the address cannot be found, 600 invalid request, 601 the requested schema cannot be served,
  * 603 internal server error.
  */
-import { RESPONSE_NAMESPACE } from '../autodiscover-schemas.ts'
+import { RESPONSE_NAMESPACE } from './autodiscover-schemas.ts'
 import { ATTR, buildXml } from './xml.ts'
 
 export type AutodiscoverErrorCode = 500 | 600 | 601 | 603

@@ -14,8 +14,8 @@
  * the POX element reference, https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/pox-autodiscover-response-for-exchange .
  * Defaults matter: an omitted `SPA` means "on" and an omitted `SSL` means "on", so every element is written.
  */
-import { OUTLOOK_RESPONSE_SCHEMAS, RESPONSE_NAMESPACE, type OutlookSchema } from '../autodiscover-schemas.ts'
-import type { EmailAddress } from '../email-address.ts'
+import { OUTLOOK_RESPONSE_SCHEMAS, RESPONSE_NAMESPACE, type OutlookSchema } from './autodiscover-schemas.ts'
+import type { EmailAddress } from '../model/email-address.ts'
 import { fillPlaceholders } from '../model/placeholders.ts'
 import type { AuthMethod, IncomingServer, OutgoingServer, Provider, Security, ServerType } from '../model/provider.ts'
 import { ATTR, buildXml, type XmlNode } from './xml.ts'

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import t from 'tap'
-import { check } from '../../src/cli.ts'
+import { check } from '../../src/cli/cli.ts'
 import { runImport } from '../../src/ispdb/import-command.ts'
 import { fixture } from '../helper.ts'
 

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { parseEmailAddress } from '../../src/email-address.ts'
+import { parseEmailAddress } from '../../src/model/email-address.ts'
 import { compilePlaceholders, fillPlaceholders, fillUrlPlaceholders } from '../../src/model/placeholders.ts'
 
 const alice = parseEmailAddress('alice@Example.COM')!

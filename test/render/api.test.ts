@@ -1,6 +1,6 @@
 import t from 'tap'
 import { loadProviders } from '../../src/catalog/load.ts'
-import { parseEmailAddress } from '../../src/email-address.ts'
+import { parseEmailAddress } from '../../src/model/email-address.ts'
 import type { Provider } from '../../src/model/provider.ts'
 import { apiLookup, apiProvider, FIXED_LOOKUP_MEMBERS, prepareLookup, providerRef, providerSummary } from '../../src/render/api.ts'
 import { VALID_PROVIDERS_DIR } from '../helper.ts'

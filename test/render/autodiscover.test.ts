@@ -1,7 +1,7 @@
 import t from 'tap'
 import { XMLValidator } from 'fast-xml-parser'
 import { loadProviders } from '../../src/catalog/load.ts'
-import { parseEmailAddress, type EmailAddress } from '../../src/email-address.ts'
+import { parseEmailAddress, type EmailAddress } from '../../src/model/email-address.ts'
 import { providerSchema, type Provider, type ProviderInput } from '../../src/model/provider.ts'
 import {
   AUTH_REQUIRED, autodiscoverAction, ENCRYPTION, PROTOCOL_TYPE, renderAutodiscover, renderAutodiscoverRedirect,

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import t from 'tap'
-import { parseEmailAddress } from '../../src/email-address.ts'
+import { parseEmailAddress } from '../../src/model/email-address.ts'
 import { renderAutoconfig } from '../../src/render/autoconfig.ts'
 import { renderAutodiscover } from '../../src/render/autodiscover.ts'
 import { renderAutodiscoverError } from '../../src/render/autodiscover-error.ts'

@@ -11,7 +11,7 @@ import { domainToUnicode } from 'node:url'
 import type { Catalog } from '../../catalog/catalog.ts'
 import type { Provider } from '../../model/provider.ts'
 import { providerSummary } from '../../render/api.ts'
-import type { ApiProviderPage, ApiProviderSummary } from './schemas.ts'
+import type { ApiProviderPage, ApiProviderSummary } from '../../render/api-schema.ts'
 
 export const DEFAULT_PAGE_SIZE = 20
 export const MAX_PAGE_SIZE = 100

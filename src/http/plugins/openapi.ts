@@ -12,9 +12,9 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { createJsonSchemaTransform } from 'fastify-type-provider-zod'
 import * as z from 'zod'
-import { conditionalGet } from '../conditional-get.ts'
+import { conditionalGet } from '../reply/conditional-get.ts'
 import { VERSION } from '../../version.ts'
-import { documentResponse, jsonResponse, notModifiedResponse, problemResponses, type ContentResponse } from '../responses.ts'
+import { documentResponse, jsonResponse, notModifiedResponse, problemResponses, type ContentResponse } from '../reply/responses.ts'
 
 export const DOCS_PREFIX = '/docs'
 export const OPENAPI_JSON_PATH = '/openapi.json'
@@ -40,7 +40,7 @@ const zodTransform = createJsonSchemaTransform({ skipList: [] })
 
 /**
  * fastify-type-provider-zod turns the zod schemas into JSON Schema; the response headers a route documents
- * (responses.ts `headers`) are plain JSON Schema and are carried over here, where that transform drops them.
+ * (reply/responses.ts `headers`) are plain JSON Schema and are carried over here, where that transform drops them.
  */
 type BodyByMediaType = { content: Record<string, { schema: z.ZodType }> }
 

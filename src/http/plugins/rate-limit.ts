@@ -10,7 +10,7 @@ import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { AppError } from '../../errors.ts'
-import { GroupedLocalStore } from '../rate-limit-store.ts'
+import { GroupedLocalStore } from './rate-limit-store.ts'
 
 export interface RateLimitOptions {
   /** Requests one client may make per window, over all routes together. */

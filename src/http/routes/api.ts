@@ -1,20 +1,20 @@
 /**
  * The JSON API under /api/v1: the same settings the mail clients get, for sign-up pages, helpdesk tools, apps and
  * scripts. Read-only public data, so any origin may call it from a browser unless the admin narrows that (CORS).
- * Every answer has an ETag and Cache-Control; `If-None-Match` gets a 304. The contract is ../api/schemas.ts.
+ * Every answer has an ETag and Cache-Control; `If-None-Match` gets a 304. The contract is render/api-schema.ts.
  */
 import cors from '@fastify/cors'
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import * as z from 'zod'
-import { normalizeDomain, parseEmailAddress, type EmailAddress } from '../../email-address.ts'
+import { normalizeDomain, parseEmailAddress, type EmailAddress } from '../../model/email-address.ts'
 import { AppError } from '../../errors.ts'
 import { apiLookup, apiMatch, apiProvider, providerRef } from '../../render/api.ts'
 import { decodeCursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, providerIndex } from '../api/provider-index.ts'
-import { domainSchema, lookupSchema, providerPageSchema, providerSchema } from '../api/schemas.ts'
-import { conditionalGet } from '../conditional-get.ts'
-import { jsonResponse, notModifiedResponse, problemResponses } from '../responses.ts'
-import { parsePublicBaseUrl, publicBaseUrl } from '../public-base-url.ts'
+import { domainSchema, lookupSchema, providerPageSchema, providerSchema } from '../../render/api-schema.ts'
+import { conditionalGet } from '../reply/conditional-get.ts'
+import { jsonResponse, notModifiedResponse, problemResponses } from '../reply/responses.ts'
+import { parsePublicBaseUrl, publicBaseUrl } from '../reply/public-base-url.ts'
 import { AUTOCONFIG_PATHS, unknownDomain } from './autoconfig.ts'
 import { AUTODISCOVER_XML_PATH } from './autodiscover.ts'
 
@@ -25,7 +25,7 @@ export const API_CACHE_CONTROL = 'public, max-age=300'
 export interface ApiOptions {
   /** Origins allowed to read the API from a browser; `*` among them allows any. */
   corsOrigins: readonly string[]
-  /** This server's public URL (see public-base-url.ts); derived from each request when unset. */
+  /** This server's public URL (see reply/public-base-url.ts); derived from each request when unset. */
   publicBaseUrl?: string | undefined
 }
 

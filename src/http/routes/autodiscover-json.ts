@@ -12,10 +12,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import * as z from 'zod'
-import { parseEmailAddress } from '../../email-address.ts'
+import { parseEmailAddress } from '../../model/email-address.ts'
 import { AppError, ERRORS, type ErrorCode } from '../../errors.ts'
-import { publicBaseUrl } from '../public-base-url.ts'
-import { jsonResponse } from '../responses.ts'
+import { publicBaseUrl } from '../reply/public-base-url.ts'
+import { jsonResponse } from '../reply/responses.ts'
 
 export const AUTODISCOVER_JSON_PATH = '/autodiscover/autodiscover.json'
 export const AUTODISCOVER_JSON_V1_PATH = '/autodiscover/autodiscover.json/v1.0/:email'

@@ -19,8 +19,8 @@ import { AppError, ERRORS, type ErrorCode } from '../../errors.ts'
 import { parseAutodiscoverRequest } from '../../parse/autodiscover-request.ts'
 import { renderAutodiscover } from '../../render/autodiscover.ts'
 import { renderAutodiscoverError, type AutodiscoverErrorCode } from '../../render/autodiscover-error.ts'
-import { parsePublicBaseUrl } from '../public-base-url.ts'
-import { documentResponse, type HeaderDocs } from '../responses.ts'
+import { parsePublicBaseUrl } from '../reply/public-base-url.ts'
+import { documentResponse, type HeaderDocs } from '../reply/responses.ts'
 import { autodiscoverJsonRoutes } from './autodiscover-json.ts'
 import { XML_CONTENT_TYPE } from './autoconfig.ts'
 
@@ -31,7 +31,7 @@ export const AUTODISCOVER_BODY_LIMIT = 64 * 1024
 export const NO_STORE = 'no-store'
 
 export interface AutodiscoverRoutesOptions {
-  /** Public base URL of this service; see public-base-url.ts. */
+  /** Public base URL of this service; see reply/public-base-url.ts. */
   publicBaseUrl?: string | undefined
 }
 

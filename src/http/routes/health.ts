@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import * as z from 'zod'
 import { sendProblem } from '../error-handler.ts'
-import { PROBLEM_MEDIA_TYPE, problemSchema } from '../responses.ts'
+import { PROBLEM_MEDIA_TYPE, problemSchema } from '../reply/responses.ts'
 
 export const HEALTH_PATH = '/healthz'
 export const READY_PATH = '/readyz'

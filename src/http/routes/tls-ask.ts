@@ -9,8 +9,8 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import * as z from 'zod'
-import { domainFromHost } from '../../email-address.ts'
-import { PROBLEM_MEDIA_TYPE, problemSchema } from '../responses.ts'
+import { domainFromHost } from '../../model/email-address.ts'
+import { PROBLEM_MEDIA_TYPE, problemSchema } from '../reply/responses.ts'
 import { sendProblem } from '../error-handler.ts'
 
 export const TLS_ASK_PATH = '/tls/allowed'

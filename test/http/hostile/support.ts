@@ -8,7 +8,7 @@ import fc from 'fast-check'
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { ERRORS } from '../../../src/errors.ts'
-import { SECURITY_HEADERS } from '../../../src/http/security-headers.ts'
+import { SECURITY_HEADERS } from '../../../src/http/plugins/security-headers.ts'
 import { V2_ERROR_CODES } from '../../../src/http/routes/autodiscover-json.ts'
 
 /** The element name injected markup uses; it must never appear as markup in an answer. */

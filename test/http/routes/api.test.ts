@@ -1,8 +1,8 @@
 import t from 'tap'
 import { Catalog } from '../../../src/catalog/catalog.ts'
-import { lookupSchema, domainSchema, providerPageSchema, providerSchema } from '../../../src/http/api/schemas.ts'
+import { lookupSchema, domainSchema, providerPageSchema, providerSchema } from '../../../src/render/api-schema.ts'
 import { encodeCursor } from '../../../src/http/api/provider-index.ts'
-import { problemSchema } from '../../../src/http/responses.ts'
+import { problemSchema } from '../../../src/http/reply/responses.ts'
 import { API_CACHE_CONTROL } from '../../../src/http/routes/api.ts'
 import { build, VALID_PROVIDERS_DIR } from '../../helper.ts'
 

@@ -1,6 +1,6 @@
 /**
  * The JSON API's contract: request and response schemas in zod. They validate requests, serialize responses (see
- * ../serializer.ts) and generate openapi.yaml, so the three cannot disagree. Schemas with an `id` become named
+ * http/reply/serializer.ts) and generate openapi.yaml, so the three cannot disagree. Schemas with an `id` become named
  * components of the OpenAPI document.
  *
  * These describe what the API sends, not what an author writes: every default is applied (ports, security,
@@ -8,8 +8,8 @@
  * words as in provider files (providers/README.md).
  */
 import * as z from 'zod'
-import { MATCH_KINDS } from '../../catalog/catalog.ts'
-import { AUTH_METHODS, INCOMING_TYPES, OUTGOING_TYPES, SECURITIES } from '../../model/provider.ts'
+import { MATCH_KINDS } from '../catalog/catalog.ts'
+import { AUTH_METHODS, INCOMING_TYPES, OUTGOING_TYPES, SECURITIES } from '../model/provider.ts'
 
 const url = z.string().describe('An absolute http(s) URL')
 

@@ -1,11 +1,11 @@
 import { request as httpRequest, Agent } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
-import { Readiness } from '../../src/http/plugins/readiness.ts'
-import { REQUEST_ID_HEADER } from '../../src/http/request-id.ts'
-import { ANSWER_HEADERS, DOCS_ANSWER_HEADERS } from '../../src/http/security-headers.ts'
-import { buildApp } from '../../src/app.ts'
-import { build, BUNDLED_DIR, lookupFor } from '../helper.ts'
+import { Readiness } from '../../../src/http/plugins/readiness.ts'
+import { REQUEST_ID_HEADER } from '../../../src/http/plugins/request-id.ts'
+import { ANSWER_HEADERS, DOCS_ANSWER_HEADERS } from '../../../src/http/plugins/security-headers.ts'
+import { buildApp } from '../../../src/app.ts'
+import { build, BUNDLED_DIR, lookupFor } from '../../helper.ts'
 
 t.test('every answer carries the security headers and its request id, whichever way it ends', async (t) => {
   const readiness = new Readiness('ready')

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { parsePublicBaseUrl } from '../../src/http/public-base-url.ts'
-import { build } from '../helper.ts'
+import { parsePublicBaseUrl } from '../../../src/http/reply/public-base-url.ts'
+import { build } from '../../helper.ts'
 
 t.test('configured base URLs', async (t) => {
   t.equal(parsePublicBaseUrl('https://autoconfig.example.net'), 'https://autoconfig.example.net')

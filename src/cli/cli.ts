@@ -5,13 +5,13 @@
  */
 import { readFile } from 'node:fs/promises'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { loadProviders } from './catalog/load.ts'
-import { formatProblem } from './catalog/report.ts'
-import { BUNDLED_PROVIDERS_DIR, flagFor, SETTING_NAMES, SETTINGS } from './config.ts'
-import { runExport } from './ispdb/export-command.ts'
-import { runImport } from './ispdb/import-command.ts'
-import { formatWarning, lintSources } from './lint/lint.ts'
-import { main as serve } from './server.ts'
+import { loadProviders } from '../catalog/load.ts'
+import { formatProblem } from '../catalog/report.ts'
+import { BUNDLED_PROVIDERS_DIR, flagFor, SETTING_NAMES, SETTINGS } from '../config.ts'
+import { runExport } from '../ispdb/export-command.ts'
+import { runImport } from '../ispdb/import-command.ts'
+import { formatWarning, lintSources } from '../lint/lint.ts'
+import { main as serve } from '../server.ts'
 
 export const USAGE = `Usage:
   mail-autoconfig [serve] [options]   start the server (options below)

@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream'
 import t from 'tap'
-import { createLogger, lazyChildLoggerFactory, redactAddress } from '../src/logging.ts'
-import { buildApp } from '../src/app.ts'
-import { build, BUNDLED_DIR, lookupFor } from './helper.ts'
+import { createLogger, lazyChildLoggerFactory, redactAddress } from '../../src/http/logging.ts'
+import { buildApp } from '../../src/app.ts'
+import { build, BUNDLED_DIR, lookupFor } from '../helper.ts'
 
 /** A destination that keeps every line pino writes. */
 function capture () {

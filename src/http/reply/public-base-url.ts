@@ -5,7 +5,7 @@
  * when the proxy is trusted) and Host header.
  */
 import type { FastifyRequest } from 'fastify'
-import { AppError } from '../errors.ts'
+import { AppError } from '../../errors.ts'
 
 /** Validates a configured base URL: http(s), no query or fragment; returned without a trailing slash. */
 export function parsePublicBaseUrl (value: string): string {

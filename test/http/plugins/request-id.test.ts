@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import t from 'tap'
-import { ownRequestId, requestId } from '../../src/http/request-id.ts'
+import { ownRequestId, requestId } from '../../../src/http/plugins/request-id.ts'
 
 const OWN_ID = /^[0-9a-f]{12}-\d+$/
 

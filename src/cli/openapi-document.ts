@@ -3,9 +3,9 @@
  * (`npm run generate` writes it; a test fails when the two differ). It is built from the routes alone, so it does
  * not depend on the providers loaded or on any option.
  */
-import { buildApp } from './app.ts'
-import { Catalog } from './catalog/catalog.ts'
-import { ProviderLookup } from './catalog/lookup.ts'
+import { buildApp } from '../app.ts'
+import { Catalog } from '../catalog/catalog.ts'
+import { ProviderLookup } from '../catalog/lookup.ts'
 
 export const OPENAPI_FILE = 'openapi.yaml'
 

@@ -1,7 +1,7 @@
 import t from 'tap'
-import { isReady, main, probeUrl } from '../src/healthcheck.ts'
-import { loadConfig } from '../src/config.ts'
-import { startServer } from '../src/server.ts'
+import { isReady, main, probeUrl } from '../../src/process/healthcheck.ts'
+import { loadConfig } from '../../src/config.ts'
+import { startServer } from '../../src/server.ts'
 
 t.test('the probe URL follows HOST, PORT and TLS', async (t) => {
   const tls = { certFile: 'c', keyFile: 'k' }

@@ -4,7 +4,7 @@
  * in order.
  */
 import type { FastifyInstance } from 'fastify'
-import { closeConnectionWhileStopping, holdUntilReady } from './plugins/readiness.ts'
+import { closeConnectionWhileStopping, holdUntilReady } from './readiness.ts'
 import { REQUEST_ID_HEADER } from './request-id.ts'
 import { securityHeadersFor } from './security-headers.ts'
 

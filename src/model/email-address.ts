@@ -4,7 +4,7 @@
  * trailing dot) and internationalised domains become A-labels (RFC 5890), so lookups compare like with like.
  */
 import { isIP } from 'node:net'
-import { toAsciiHostname } from './model/provider.ts'
+import { toAsciiHostname } from './provider.ts'
 
 export interface EmailAddress {
   /** `local@domain`, with the domain in normalised A-label form. */

@@ -5,7 +5,7 @@
  */
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
-import { loadConfig, type Config } from './config.ts'
+import { loadConfig, type Config } from '../config.ts'
 
 /** Where to reach a server listening on `host`: a wildcard address is reached on loopback. */
 export function probeUrl (config: Pick<Config, 'host' | 'port' | 'tls'>): string {

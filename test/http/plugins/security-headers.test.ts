@@ -1,6 +1,6 @@
 import t from 'tap'
-import { HTML_CSP, NON_HTML_CSP, SECURITY_HEADERS } from '../../src/http/security-headers.ts'
-import { build } from '../helper.ts'
+import { HTML_CSP, NON_HTML_CSP, SECURITY_HEADERS } from '../../../src/http/plugins/security-headers.ts'
+import { build } from '../../helper.ts'
 
 const EXPECTED = { ...SECURITY_HEADERS, 'content-security-policy': NON_HTML_CSP }
 

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { domainFromHost, normalizeDomain, parseEmailAddress } from '../src/email-address.ts'
+import { domainFromHost, normalizeDomain, parseEmailAddress } from '../../src/model/email-address.ts'
 
 t.test('parseEmailAddress accepts real addresses and normalises the domain', async (t) => {
   t.same(parseEmailAddress('alice@gmail.com'), { address: 'alice@gmail.com', localPart: 'alice', domain: 'gmail.com' })

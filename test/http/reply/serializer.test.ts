@@ -1,6 +1,6 @@
 import t from 'tap'
 import * as z from 'zod'
-import { compileSerializer, outputJsonSchema, serializerCompiler } from '../../src/http/serializer.ts'
+import { compileSerializer, outputJsonSchema, serializerCompiler } from '../../../src/http/reply/serializer.ts'
 
 const item = z.object({ name: z.string(), note: z.string().optional() }).meta({ id: 'SerializerTestItem' })
 const page = z.object({ items: z.array(item), total: z.int() })

@@ -3,10 +3,10 @@ import { fileURLToPath } from 'node:url'
 import SwaggerParser from '@apidevtools/swagger-parser'
 import t from 'tap'
 import { parse } from 'yaml'
-import { OPENAPI_FILE, openapiYaml } from '../src/openapi-document.ts'
-import { build } from './helper.ts'
+import { OPENAPI_FILE, openapiYaml } from '../../src/cli/openapi-document.ts'
+import { build } from '../helper.ts'
 
-const COMMITTED = fileURLToPath(new URL(`../${OPENAPI_FILE}`, import.meta.url))
+const COMMITTED = fileURLToPath(new URL(`../../${OPENAPI_FILE}`, import.meta.url))
 
 interface Operation { responses: Record<string, { description: string, content?: Record<string, unknown> }>, tags?: string[] }
 type Document = { openapi: string, paths: Record<string, Record<string, Operation>> }

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { GroupedLocalStore } from '../../src/http/rate-limit-store.ts'
+import { GroupedLocalStore } from '../../../src/http/plugins/rate-limit-store.ts'
 
 t.test('a store counts per key in a fixed window', async (t) => {
   const store = new GroupedLocalStore()

@@ -7,7 +7,7 @@
  * the OpenAPI transform (see openapi.ts) and documents what the route sets.
  */
 import * as z from 'zod'
-import { ERRORS, type ErrorCode } from '../errors.ts'
+import { ERRORS, type ErrorCode } from '../../errors.ts'
 
 /** The media type without parameters, as response schemas and OpenAPI key it (PROBLEM_CONTENT_TYPE adds a charset). */
 export const PROBLEM_MEDIA_TYPE = 'application/problem+json'

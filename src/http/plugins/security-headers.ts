@@ -7,7 +7,7 @@
  * set as each request arrives (request-hooks.ts); the router's own rejections, which run no hooks, set them
  * in frameworkErrorHandler.
  */
-import { DOCS_PREFIX } from './plugins/openapi.ts'
+import { DOCS_PREFIX } from './openapi.ts'
 
 /** Nothing in an XML or JSON answer may load, run or be framed. */
 export const NON_HTML_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"

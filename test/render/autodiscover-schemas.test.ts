@@ -1,5 +1,5 @@
 import t from 'tap'
-import { requestedSchema } from '../src/autodiscover-schemas.ts'
+import { requestedSchema } from '../../src/render/autodiscover-schemas.ts'
 
 t.test('AcceptableResponseSchema values, compared loosely', async (t) => {
   const cases: Array<[string | undefined, string, string]> = [

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream'
 import t from 'tap'
-import { check, run } from '../src/cli.ts'
-import { BUNDLED_DIR, INVALID_PROVIDERS_DIR, LINT_PROVIDERS_DIR } from './helper.ts'
+import { check, run } from '../../src/cli/cli.ts'
+import { BUNDLED_DIR, INVALID_PROVIDERS_DIR, LINT_PROVIDERS_DIR } from '../helper.ts'
 
 function sink () {
   const chunks: string[] = []
@@ -56,13 +56,13 @@ t.test('command arguments: import needs one input; unknown options are usage err
 })
 
 t.test('help lists every serve option with its variable', async (t) => {
-  const { USAGE } = await import('../src/cli.ts')
-  const { SETTING_NAMES, flagFor } = await import('../src/config.ts')
+  const { USAGE } = await import('../../src/cli/cli.ts')
+  const { SETTING_NAMES, flagFor } = await import('../../src/config.ts')
   for (const name of SETTING_NAMES) t.match(USAGE, new RegExp(`^  ${flagFor(name)} +${name} +\\S`, 'm'), name)
 })
 
 t.test('serve reports bad options as configuration problems (exit 1), also without the word serve', async (t) => {
-  const { run } = await import('../src/cli.ts')
+  const { run } = await import('../../src/cli/cli.ts')
   const stderr = process.stderr.write
   const written: string[] = []
   process.stderr.write = ((chunk: string) => { written.push(String(chunk)); return true }) as typeof process.stderr.write
