@@ -4,16 +4,14 @@
  * A provider document keeps its placeholders, like the autoconfig document: it is the provider file with every
  * default applied. A lookup is for one address, so it fills the placeholders in (src/model/placeholders.ts), the
  * way Outlook's autodiscover answer does: the caller (a sign-up page, a helpdesk tool) shows or uses the values as
- * they are. `prepareLookup` does everything address-independent once per provider: it separates the members that
- * never depend on the address (`fixed`, which the HTTP layer serializes once) from those that may, and parses
- * every template, so a request only fills slots and copies the servers that hold one.
+ * they are.
  *
  * Pure: no I/O, no clock. The objects returned share structure with the provider; nothing here mutates them.
  */
 import type { DomainMatch } from '../catalog/catalog.ts'
 import type { EmailAddress } from '../model/email-address.ts'
 import type { ApiLookup, ApiProvider, ApiProviderSummary } from './api-schema.ts'
-import { compilePlaceholders } from '../model/placeholders.ts'
+import { fillPlaceholders, fillUrlPlaceholders } from '../model/placeholders.ts'
 import type { Provider } from '../model/provider.ts'
 
 /** The whole provider, placeholders intact. The model already has the API's shape; the schema picks the members. */
@@ -42,78 +40,46 @@ export interface LookupContext {
   links: ApiLookup['links']
 }
 
-/** Members of a lookup that are the same for every address of a provider. */
-export const FIXED_LOOKUP_MEMBERS = { documentation: true, enable: true, oauth2: true } as const
-export type FixedLookup = Pick<ApiLookup, keyof typeof FIXED_LOOKUP_MEMBERS>
-export type AddressLookup = Omit<ApiLookup, keyof typeof FIXED_LOOKUP_MEMBERS>
-
-export interface PreparedLookup {
-  fixed: FixedLookup
-  render: (context: LookupContext) => AddressLookup
-}
-
-type Filler<T> = (address: EmailAddress) => T
 type Server = Provider['incoming'][number] | Provider['outgoing'][number]
 type Dav = NonNullable<Provider['calendar']>
 
-const hasPlaceholder = (value: string | undefined): boolean => value !== undefined && value.includes('%')
-
-/** Copies a server only when it holds a template; a fixed server is shared as it is. */
-function serverFiller<S extends Server> (server: S): Filler<S> {
-  if (!hasPlaceholder(server.host) && !hasPlaceholder(server.username)) return () => server
-  const host = compilePlaceholders(server.host)
-  const username = compilePlaceholders(server.username)
-  return (address) => ({ ...server, host: host(address), username: username(address) })
+function fillServer<S extends Server> (server: S, address: EmailAddress): S {
+  return { ...server, host: fillPlaceholders(server.host, address), username: fillPlaceholders(server.username, address) }
 }
 
-function davFiller (service: Dav | undefined): Filler<Dav | undefined> {
-  if (service === undefined || (!hasPlaceholder(service.url) && !hasPlaceholder(service.username))) return () => service
-  const url = compilePlaceholders(service.url, { url: true })
-  const username = compilePlaceholders(service.username)
-  return (address) => ({ ...service, url: url(address), username: username(address) })
+function fillDav (service: Dav | undefined, address: EmailAddress): Dav | undefined {
+  if (service === undefined) return undefined
+  return { ...service, url: fillUrlPlaceholders(service.url, address), username: fillPlaceholders(service.username, address) }
 }
 
-function webmailFiller (webmail: Provider['webmail']): Filler<Provider['webmail']> {
-  if (webmail === undefined) return () => undefined
+function fillWebmail (webmail: Provider['webmail'], address: EmailAddress): Provider['webmail'] {
+  if (webmail === undefined) return undefined
   const { loginPage, loginPageInfo: info } = webmail
-  if (!hasPlaceholder(loginPage) && !hasPlaceholder(info?.url) && !hasPlaceholder(info?.username)) return () => webmail
-  const page = loginPage === undefined ? undefined : compilePlaceholders(loginPage, { url: true })
-  const url = info === undefined ? undefined : compilePlaceholders(info.url, { url: true })
-  const username = info?.username === undefined ? undefined : compilePlaceholders(info.username)
-  return (address) => ({
-    ...webmail,
-    ...(page === undefined ? {} : { loginPage: page(address) }),
-    ...(info === undefined ? {} : { loginPageInfo: { ...info, url: url!(address), ...(username === undefined ? {} : { username: username(address) }) } }),
-  })
-}
-
-export function prepareLookup (provider: Provider): PreparedLookup {
-  const ref = providerRef(provider)
-  const incoming = provider.incoming.map(serverFiller)
-  const outgoing = provider.outgoing.map(serverFiller)
-  const addressBook = davFiller(provider.addressBook)
-  const calendar = davFiller(provider.calendar)
-  const webmail = webmailFiller(provider.webmail)
-  const { documentation, enable, oauth2 } = provider
   return {
-    fixed: { documentation, enable, oauth2 },
-    render: ({ address, match, links }) => ({
-      email: address.address,
-      domain: address.domain,
-      match: apiMatch(match),
-      provider: ref,
-      links,
-      incoming: incoming.map((fill) => fill(address)),
-      outgoing: outgoing.map((fill) => fill(address)),
-      webmail: webmail(address),
-      addressBook: addressBook(address),
-      calendar: calendar(address),
-    }),
+    ...webmail,
+    ...(loginPage === undefined ? {} : { loginPage: fillUrlPlaceholders(loginPage, address) }),
+    ...(info === undefined
+      ? {}
+      : { loginPageInfo: { ...info, url: fillUrlPlaceholders(info.url, address), ...(info.username === undefined ? {} : { username: fillPlaceholders(info.username, address) }) } }),
   }
 }
 
-/** The whole lookup as one object, as the API answers it. */
-export function apiLookup (provider: Provider, context: LookupContext): ApiLookup {
-  const { fixed, render } = prepareLookup(provider)
-  return { ...render(context), ...fixed }
+/** The settings for one address: the provider's servers and services with every placeholder filled in. */
+export function apiLookup (provider: Provider, { address, match, links }: LookupContext): ApiLookup {
+  const { documentation, enable, oauth2 } = provider
+  return {
+    email: address.address,
+    domain: address.domain,
+    match: apiMatch(match),
+    provider: providerRef(provider),
+    links,
+    incoming: provider.incoming.map((server) => fillServer(server, address)),
+    outgoing: provider.outgoing.map((server) => fillServer(server, address)),
+    webmail: fillWebmail(provider.webmail, address),
+    addressBook: fillDav(provider.addressBook, address),
+    calendar: fillDav(provider.calendar, address),
+    documentation,
+    enable,
+    oauth2,
+  }
 }

@@ -2,7 +2,7 @@ import t from 'tap'
 import { loadProviders } from '../../src/catalog/load.ts'
 import { parseEmailAddress } from '../../src/model/email-address.ts'
 import type { Provider } from '../../src/model/provider.ts'
-import { apiLookup, apiProvider, FIXED_LOOKUP_MEMBERS, prepareLookup, providerRef, providerSummary } from '../../src/render/api.ts'
+import { apiLookup, apiProvider, providerRef, providerSummary } from '../../src/render/api.ts'
 import { VALID_PROVIDERS_DIR } from '../helper.ts'
 
 async function providers (): Promise<Map<string, Provider>> {
@@ -44,25 +44,22 @@ t.test('a lookup fills every template for the address and keeps everything else'
   t.notOk('autodiscover' in lookup, 'autodiscover behaviour is not part of a lookup')
 })
 
-t.test('the provider is never changed, and fixed parts are shared', async (t) => {
+t.test('the provider is never changed; each address gets its own values', async (t) => {
   const example = (await providers()).get('example.com')!
   const before = structuredClone(example)
-  const prepared = prepareLookup(example)
-  const first = prepared.render({ address: parseEmailAddress('a@example.com')!, match: { matchedBy: 'exact', pattern: 'example.com' }, links })
-  const second = prepared.render({ address: parseEmailAddress('z@example.com')!, match: { matchedBy: 'exact', pattern: 'example.com' }, links })
+  const match = { matchedBy: 'exact', pattern: 'example.com' } as const
+  const first = apiLookup(example, { address: parseEmailAddress('a@example.com')!, match, links })
+  const second = apiLookup(example, { address: parseEmailAddress('z@example.com')!, match, links })
   t.same(example, before, 'templates stay in the provider')
   t.equal(first.incoming[0]!.username, 'a@example.com')
-  t.equal(second.incoming[0]!.username, 'z@example.com', 'each address gets its own copy')
-  t.same(Object.keys(prepared.fixed).sort(), Object.keys(FIXED_LOOKUP_MEMBERS).sort())
-  t.equal(prepared.fixed.documentation, example.documentation, 'fixed members are the provider\'s own objects')
-  t.notOk(Object.keys(first).some((key) => key in FIXED_LOOKUP_MEMBERS), 'the per-address part holds no fixed member')
+  t.equal(second.incoming[0]!.username, 'z@example.com')
 })
 
-t.test('servers without templates are shared, not copied', async (t) => {
+t.test('a provider without optional services gets none', async (t) => {
   const minimal = (await providers()).get('minimal')!
   const fixedLogin: Provider = { ...minimal, incoming: [{ ...minimal.incoming[0]!, username: 'shared-login' }] }
   const lookup = apiLookup(fixedLogin, { address: parseEmailAddress('x@minimal.test')!, match: { matchedBy: 'exact', pattern: 'minimal.test' }, links })
-  t.equal(lookup.incoming[0], fixedLogin.incoming[0])
+  t.same(lookup.incoming[0], fixedLogin.incoming[0], 'a login without placeholders is kept as it is')
   t.equal(lookup.outgoing[0]!.username, 'x@minimal.test', 'the default %EMAILADDRESS% is filled')
   t.equal(lookup.addressBook, undefined)
   t.equal(lookup.webmail, undefined)
