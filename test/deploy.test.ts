@@ -9,8 +9,7 @@ import { parseAllDocuments, parse } from 'yaml'
 import { buildCatalog } from '../src/catalog/load.ts'
 import { formatProblem } from '../src/catalog/report.ts'
 import { loadConfig, SETTING_NAMES } from '../src/config.ts'
-import { HEALTH_PATH, READY_PATH } from '../src/http/routes/health.ts'
-import { TLS_ASK_PATH } from '../src/http/routes/tls-ask.ts'
+import { HEALTH_PATH, READY_PATH, TLS_ASK_PATH } from '../src/http/paths.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const read = (path: string) => readFileSync(`${ROOT}/${path}`, 'utf8')

@@ -11,7 +11,7 @@
  */
 import type { Catalog } from '../catalog/catalog.ts'
 import { renderAutoconfig } from '../render/autoconfig.ts'
-import { XML_CONTENT_TYPE } from '../http/routes/autoconfig.ts'
+import { XML_CONTENT_TYPE } from '../render/xml.ts'
 
 export const EXPORT_DIR = 'v1.1'
 

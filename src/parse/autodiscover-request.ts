@@ -19,6 +19,7 @@
  */
 import { requestedSchema, type OutlookSchema } from '../render/autodiscover-schemas.ts'
 import { parseEmailAddress, type EmailAddress } from '../model/email-address.ts'
+import { isXmlText } from '../render/xml.ts'
 import { readFieldsWithXmlParser } from './autodiscover-xml.ts'
 
 export interface AutodiscoverRequest {
@@ -32,9 +33,6 @@ export type AutodiscoverRequestError = 'AUTODISCOVER_INVALID_REQUEST' | 'AUTODIS
 export type ParsedAutodiscoverRequest =
   | { ok: true, request: AutodiscoverRequest }
   | { ok: false, code: AutodiscoverRequestError, detail: string }
-
-/** XML 1.0 §2.2 Char: a value with anything else in it could not be written back into a well-formed answer. */
-const NOT_XML_CHAR = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u
 
 function invalid (detail: string): ParsedAutodiscoverRequest {
   return { ok: false, code: 'AUTODISCOVER_INVALID_REQUEST', detail }
@@ -68,7 +66,8 @@ export function parseAutodiscoverRequest (body: unknown): ParsedAutodiscoverRequ
       ? 'The request has no Autodiscover/Request/EMailAddress'
       : 'Only EMailAddress is supported; LegacyDN names an Exchange mailbox')
   }
-  const address = NOT_XML_CHAR.test(email) ? undefined : parseEmailAddress(email)
+  // An address the answer could not hold unchanged (XML 1.0 §2.2 Char) is no address.
+  const address = isXmlText(email) ? parseEmailAddress(email) : undefined
   if (address === undefined) return invalid('EMailAddress is not an address such as alice@example.com')
 
   const schema = requestedSchema(fields.AcceptableResponseSchema)

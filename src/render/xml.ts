@@ -8,6 +8,9 @@ import { XMLBuilder } from 'fast-xml-parser'
 
 export const ATTR = '@_'
 
+/** What the autoconfig and autodiscover answers are sent as. */
+export const XML_CONTENT_TYPE = 'application/xml; charset=utf-8'
+
 export type XmlNode = { [name: string]: XmlValue }
 export type XmlValue = string | number | XmlNode | XmlValue[] | undefined
 
@@ -23,6 +26,11 @@ const NOT_XML_CHAR = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
  */
 export function xmlText (text: string): string {
   return text.replace(NOT_XML_CHAR, '\uFFFD')
+}
+
+/** True when every character of `text` is an XML `Char`, so a document can hold it unchanged. */
+export function isXmlText (text: string): boolean {
+  return text.search(NOT_XML_CHAR) === -1
 }
 
 const builder = new XMLBuilder({

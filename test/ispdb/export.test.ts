@@ -1,7 +1,7 @@
 import t from 'tap'
 import { loadProviders } from '../../src/catalog/load.ts'
 import { exportCatalog, HTACCESS } from '../../src/ispdb/export.ts'
-import { XML_CONTENT_TYPE } from '../../src/http/routes/autoconfig.ts'
+import { XML_CONTENT_TYPE } from '../../src/render/xml.ts'
 import { build, BUNDLED_DIR, VALID_PROVIDERS_DIR } from '../helper.ts'
 
 for (const dir of [VALID_PROVIDERS_DIR, BUNDLED_DIR]) {

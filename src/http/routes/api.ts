@@ -15,10 +15,9 @@ import { domainSchema, lookupSchema, providerPageSchema, providerSchema } from '
 import { conditionalGet } from '../reply/conditional-get.ts'
 import { jsonResponse, notModifiedResponse, problemResponses } from '../reply/responses.ts'
 import { parsePublicBaseUrl, publicBaseUrl } from '../reply/public-base-url.ts'
-import { AUTOCONFIG_PATHS, unknownDomain } from './autoconfig.ts'
-import { AUTODISCOVER_XML_PATH } from './autodiscover.ts'
+import { unknownDomain } from '../reply/unknown-domain.ts'
+import { AUTOCONFIG_PATHS, AUTODISCOVER_XML_PATH } from '../paths.ts'
 
-export const API_PREFIX = '/api/v1'
 /** Provider data changes with a reload; five minutes, then a cheap revalidation with the ETag. */
 export const API_CACHE_CONTROL = 'public, max-age=300'
 

@@ -13,17 +13,14 @@ import type { CachedAnswer, Catalog, DomainMatch } from '../../catalog/catalog.t
 import { domainFromHost, normalizeDomain, parseEmailAddress } from '../../model/email-address.ts'
 import { AppError } from '../../errors.ts'
 import { renderAutoconfig } from '../../render/autoconfig.ts'
+import { XML_CONTENT_TYPE } from '../../render/xml.ts'
 import { etagOf, ifNoneMatchHits } from '../reply/etag.ts'
 import { documentResponse, notModifiedResponse, problemResponses } from '../reply/responses.ts'
+import { unknownDomain } from '../reply/unknown-domain.ts'
+import { AUTOCONFIG_PATHS, ISPDB_PATH } from '../paths.ts'
 
-export const AUTOCONFIG_PATHS = ['/mail/config-v1.1.xml', '/.well-known/autoconfig/mail/config-v1.1.xml'] as const
-export const ISPDB_PATH = '/v1.1/:domain'
-
-export const XML_CONTENT_TYPE = 'application/xml; charset=utf-8'
 /** Settings change rarely; an hour matches the ISPDB's own `ExpiresDefault "access plus 1 hour"`. */
 export const AUTOCONFIG_CACHE_CONTROL = 'public, max-age=3600'
-/** A domain may be added soon after a client asked; keep negative answers short. */
-export const NOT_FOUND_CACHE_CONTROL = 'public, max-age=300'
 
 const autoconfigDocument = () => documentResponse('application/xml', 'The Mozilla clientConfig v1.1 document; placeholders such as %EMAILADDRESS% are left for the client to fill in')
 
@@ -52,17 +49,6 @@ export function autoconfigDomain (emailaddress: string | undefined, host: string
     throw new AppError('INVALID_EMAIL_ADDRESS', 'emailaddress must be an address such as alice@example.com', { parameter: 'emailaddress' })
   }
   throw new AppError('MISSING_EMAIL_ADDRESS', 'Pass ?emailaddress=alice@example.com, or ask autoconfig.<domain> so the Host header names the domain', { parameter: 'emailaddress' })
-}
-
-/** The error for a domain no provider serves (a 404, cached for NOT_FOUND_CACHE_CONTROL); the API's lookups use it too. */
-export function unknownDomainError (domain: string): AppError {
-  return new AppError('UNKNOWN_DOMAIN', `No provider serves ${domain}`, { domain })
-}
-
-/** `unknownDomainError`, with the answer's cache header set on the way (what every route throws for it). */
-export function unknownDomain (reply: { header (name: string, value: string): unknown }, domain: string): AppError {
-  reply.header('cache-control', NOT_FOUND_CACHE_CONTROL)
-  return unknownDomainError(domain)
 }
 
 /**

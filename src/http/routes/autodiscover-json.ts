@@ -16,10 +16,9 @@ import { parseEmailAddress } from '../../model/email-address.ts'
 import { AppError, ERRORS, type ErrorCode } from '../../errors.ts'
 import { publicBaseUrl } from '../reply/public-base-url.ts'
 import { jsonResponse } from '../reply/responses.ts'
+import { AUTODISCOVER_JSON_PATH, AUTODISCOVER_JSON_V1_PATH, AUTODISCOVER_XML_PATH } from '../paths.ts'
+import { unknownDomainError } from '../reply/unknown-domain.ts'
 
-export const AUTODISCOVER_JSON_PATH = '/autodiscover/autodiscover.json'
-export const AUTODISCOVER_JSON_V1_PATH = '/autodiscover/autodiscover.json/v1.0/:email'
-const POX_PATH = '/autodiscover/autodiscover.xml'
 const SUPPORTED_PROTOCOL = 'AutodiscoverV1'
 
 /** `ErrorCode` values: Exchange's own `InvalidProtocol`, and names in its style for the rest. */
@@ -88,9 +87,9 @@ export async function autodiscoverJsonRoutes (app: FastifyInstance, options: { p
     const address = parseEmailAddress(email ?? '')
     if (address === undefined) throw new AppError('INVALID_EMAIL_ADDRESS', 'Email must be an address such as alice@example.com')
     const match = await app.providers.lookup(address.domain)
-    if (match === undefined) throw new AppError('UNKNOWN_DOMAIN', `No provider serves ${address.domain}`)
+    if (match === undefined) throw unknownDomainError(address.domain)
     const elsewhere = match.provider.autodiscover?.redirectUrl
-    return { Protocol: SUPPORTED_PROTOCOL, Url: elsewhere ?? `${publicBaseUrl(options.publicBaseUrl, request)}${POX_PATH}` }
+    return { Protocol: SUPPORTED_PROTOCOL, Url: elsewhere ?? `${publicBaseUrl(options.publicBaseUrl, request)}${AUTODISCOVER_XML_PATH}` }
   }
 
   const typed = app.withTypeProvider<ZodTypeProvider>()

@@ -18,13 +18,14 @@ import * as z from 'zod'
 import { AppError, ERRORS, type ErrorCode } from '../../errors.ts'
 import { parseAutodiscoverRequest } from '../../parse/autodiscover-request.ts'
 import { renderAutodiscover } from '../../render/autodiscover.ts'
+import { XML_CONTENT_TYPE } from '../../render/xml.ts'
 import { renderAutodiscoverError, type AutodiscoverErrorCode } from '../../render/autodiscover-error.ts'
 import { parsePublicBaseUrl } from '../reply/public-base-url.ts'
 import { documentResponse, type HeaderDocs } from '../reply/responses.ts'
+import { unknownDomainError } from '../reply/unknown-domain.ts'
 import { autodiscoverJsonRoutes } from './autodiscover-json.ts'
-import { XML_CONTENT_TYPE } from './autoconfig.ts'
+import { AUTODISCOVER_XML_PATH } from '../paths.ts'
 
-export const AUTODISCOVER_XML_PATH = '/autodiscover/autodiscover.xml'
 /** Requests are a few hundred bytes; Stalwart reads at most 8 KiB. Larger bodies get 413. */
 export const AUTODISCOVER_BODY_LIMIT = 64 * 1024
 /** Answers name the user's address and login; no cache should keep them. */
@@ -137,7 +138,7 @@ async function poxRoutes (app: FastifyInstance, options: { publicBaseUrl: string
     if (!parsed.ok) throw new AppError(parsed.code, parsed.detail)
     const { address, schema } = parsed.request
     const match = await app.providers.lookup(address.domain)
-    if (match === undefined) throw new AppError('UNKNOWN_DOMAIN', `No provider serves ${address.domain}`, { domain: address.domain })
+    if (match === undefined) throw unknownDomainError(address.domain)
     return reply.header('cache-control', NO_STORE).type(XML_CONTENT_TYPE).send(renderAutodiscover(match.provider, { address, schema }))
   })
 

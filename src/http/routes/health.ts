@@ -9,10 +9,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import * as z from 'zod'
 import { sendProblem } from '../error-handler.ts'
 import { PROBLEM_MEDIA_TYPE, problemSchema } from '../reply/responses.ts'
-
-export const HEALTH_PATH = '/healthz'
-export const READY_PATH = '/readyz'
-export const METRICS_PATH = '/metrics'
+import { HEALTH_PATH, METRICS_PATH, READY_PATH } from '../paths.ts'
 
 /** What prom-client's registry answers with. */
 const PROMETHEUS_MEDIA_TYPE = 'text/plain; version=0.0.4'

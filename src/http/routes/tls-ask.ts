@@ -12,8 +12,8 @@ import * as z from 'zod'
 import { domainFromHost } from '../../model/email-address.ts'
 import { PROBLEM_MEDIA_TYPE, problemSchema } from '../reply/responses.ts'
 import { sendProblem } from '../error-handler.ts'
+import { TLS_ASK_PATH } from '../paths.ts'
 
-export const TLS_ASK_PATH = '/tls/allowed'
 const DISCOVERY_HOST = /^(autoconfig|autodiscover)\./i
 
 export async function tlsAskRoutes (app: FastifyInstance): Promise<void> {

@@ -5,7 +5,7 @@
 import fc from 'fast-check'
 import t from 'tap'
 import { MAX_ADDRESS_LENGTH } from '../../../src/model/email-address.ts'
-import { AUTOCONFIG_PATHS } from '../../../src/http/routes/autoconfig.ts'
+import { AUTOCONFIG_PATHS } from '../../../src/http/paths.ts'
 import { build } from '../../helper.ts'
 import { assertSafeAnswer, safeGetter, hostileAddress, injectable, hostileBody, hostileContentType, hostileHost, hostileMethod, hostileQuery, hostileString, RUNS, safeEncode } from './support.ts'
 

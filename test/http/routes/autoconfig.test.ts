@@ -1,6 +1,6 @@
 import t from 'tap'
 import { XMLValidator } from 'fast-xml-parser'
-import { AUTOCONFIG_PATHS } from '../../../src/http/routes/autoconfig.ts'
+import { AUTOCONFIG_PATHS } from '../../../src/http/paths.ts'
 import { build, parseXml, unknownDomainProblem, VALID_PROVIDERS_DIR } from '../../helper.ts'
 
 const ARRAYS = ['domain', 'incomingServer', 'outgoingServer', 'authentication']

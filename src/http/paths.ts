@@ -1,0 +1,21 @@
+/**
+ * The public paths, in one place: the routes register them, and answers that link to other routes (the API's
+ * lookup links, the autodiscover v2 answer) build their URLs from them.
+ */
+
+/** Mozilla autoconfig, as Thunderbird asks for it (routes/autoconfig.ts). */
+export const AUTOCONFIG_PATHS = ['/mail/config-v1.1.xml', '/.well-known/autoconfig/mail/config-v1.1.xml'] as const
+/** The ISPDB's own form, `<mailnews.auto_config_url>/<domain>`. */
+export const ISPDB_PATH = '/v1.1/:domain'
+/** Outlook's POX autodiscover (routes/autodiscover.ts). */
+export const AUTODISCOVER_XML_PATH = '/autodiscover/autodiscover.xml'
+/** Autodiscover v2 (routes/autodiscover-json.ts). */
+export const AUTODISCOVER_JSON_PATH = '/autodiscover/autodiscover.json'
+export const AUTODISCOVER_JSON_V1_PATH = '/autodiscover/autodiscover.json/v1.0/:email'
+/** The JSON API (routes/api.ts). */
+export const API_PREFIX = '/api/v1'
+/** Operations (routes/health.ts, routes/tls-ask.ts). */
+export const HEALTH_PATH = '/healthz'
+export const READY_PATH = '/readyz'
+export const METRICS_PATH = '/metrics'
+export const TLS_ASK_PATH = '/tls/allowed'
