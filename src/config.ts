@@ -7,6 +7,7 @@
  */
 import { accessSync, constants, statSync } from 'node:fs'
 import { isIP } from 'node:net'
+import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import * as z from 'zod'
 
@@ -247,30 +248,38 @@ export class ConfigError extends Error {
 }
 
 /**
- * Reads `--name value`, `--name=value`, and bare `--name` for the true/false settings. Returns the values by
+ * Reads `--name value`, `--name=value`, and bare `--name` for the true/false settings (node:util `parseArgs`,
+ * whose tokens keep the order, so a true/false flag may also take the word after it). Returns the values by
  * variable name, plus a line for each flag that is unknown or lacks its value.
  */
 export function parseFlags (args: readonly string[]): { values: Partial<Record<SettingName, string>>, problems: string[] } {
-  const byFlag = new Map(SETTING_NAMES.map((name) => [flagFor(name), name]))
+  const byFlag = new Map(SETTING_NAMES.map((name) => [flagFor(name).slice(2), name]))
+  const options = Object.fromEntries(SETTING_NAMES.map((name) => [flagFor(name).slice(2), { type: BOOLEAN_SETTINGS.has(name) ? 'boolean' : 'string' }] as const))
+  const { tokens } = parseArgs({ args: [...args], options, strict: false, allowPositionals: true, tokens: true })
   const values: Partial<Record<SettingName, string>> = {}
   const problems: string[] = []
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!
-    const eq = arg.indexOf('=')
-    const flag = eq === -1 ? arg : arg.slice(0, eq)
-    const name = byFlag.get(flag)
-    if (name === undefined) {
-      problems.push(arg.startsWith('-') ? `${flag} is not an option (see mail-autoconfig help)` : `unexpected argument ${JSON.stringify(arg)} (see mail-autoconfig help)`)
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!
+    if (token.kind === 'option-terminator') continue
+    if (token.kind === 'positional') {
+      problems.push(`unexpected argument ${JSON.stringify(token.value)} (see mail-autoconfig help)`)
       continue
     }
-    if (eq !== -1) {
-      values[name] = arg.slice(eq + 1)
-    } else if (BOOLEAN_SETTINGS.has(name) && (args[i + 1] === undefined || args[i + 1]!.startsWith('--'))) {
-      values[name] = 'true'
-    } else if (args[i + 1] === undefined) {
-      problems.push(`${flag} needs a value: ${SETTINGS[name].allowed}`)
+    const name = byFlag.get(token.name)
+    if (name === undefined) {
+      problems.push(`${token.rawName} is not an option (see mail-autoconfig help)`)
+      continue
+    }
+    const next = tokens[i + 1]
+    if (token.value !== undefined) {
+      values[name] = token.value
+    } else if (!BOOLEAN_SETTINGS.has(name)) {
+      problems.push(`${token.rawName} needs a value: ${SETTINGS[name].allowed}`)
+    } else if (next?.kind === 'positional') {
+      values[name] = next.value
+      i++
     } else {
-      values[name] = args[++i]!
+      values[name] = 'true'
     }
   }
   return { values, problems }
