@@ -78,63 +78,70 @@ interface Setting<T> {
   schema: z.ZodType<T, string | undefined>
 }
 
-function setting<T> (allowed: string, schema: z.ZodType<T, string | undefined>): Setting<T> {
-  return { allowed, schema }
+/** What a parser returns for a value its setting does not take; `reason`, when given, replaces "must be …". */
+class Rejected {
+  constructor (readonly reason?: string) {}
+}
+const REJECTED = new Rejected()
+
+/**
+ * The one way a setting reads its text: unset or blank gives `fallback` (with `blankIsValue`, only unset does),
+ * anything else goes through `parse`, trimmed.
+ */
+function setting<T> (allowed: string, fallback: T, parse: (text: string) => T | Rejected, { blankIsValue = false } = {}): Setting<T> {
+  return {
+    allowed,
+    schema: z.string().optional().transform((text, ctx): T => {
+      if (text === undefined || (!blankIsValue && text.trim() === '')) return fallback
+      const value = parse(text.trim())
+      if (!(value instanceof Rejected)) return value
+      ctx.addIssue({ code: 'custom', message: value.reason ?? NOT_ALLOWED })
+      return z.NEVER
+    }),
+  }
 }
 
-const booleanSetting = (fallback: boolean) => setting('true or false (also 1/0, yes/no, on/off)', z.string().optional()
-  .transform((text, ctx) => {
-    if (text === undefined || text.trim() === '') return fallback
-    const word = text.trim().toLowerCase()
-    if (TRUE_WORDS.has(word)) return true
-    if (FALSE_WORDS.has(word)) return false
-    ctx.addIssue({ code: 'custom', message: NOT_ALLOWED })
-    return z.NEVER
-  }))
+const booleanSetting = (fallback: boolean) => setting('true or false (also 1/0, yes/no, on/off)', fallback, (text) => {
+  const word = text.toLowerCase()
+  return TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : REJECTED
+})
 
 const durationSetting = (fallbackMs: number, min: number, max: number) => setting(
   `a duration from ${min}ms to ${max / 1000}s, such as 500ms, 10s or 1m (a plain number is milliseconds)`,
-  z.string().optional().transform((text, ctx) => {
-    if (text === undefined || text.trim() === '') return fallbackMs
+  fallbackMs,
+  (text) => {
     const ms = parseDuration(text)
-    if (ms === undefined || ms < min || ms > max) {
-      ctx.addIssue({ code: 'custom', message: NOT_ALLOWED })
-      return z.NEVER
-    }
-    return ms
-  }))
+    return ms === undefined || ms < min || ms > max ? REJECTED : ms
+  })
 
 /** One of a few words, in any letter case; `allowed` lists them. */
-function choiceSetting<const C extends string> (choices: readonly C[], fallback: C, allowed: string) {
-  return setting(allowed, z.string().optional().transform((text, ctx): C => {
-    const value = text?.trim().toLowerCase() ?? ''
-    if (value === '') return fallback
-    const choice = choices.find((c) => c === value)
-    if (choice === undefined) {
-      ctx.addIssue({ code: 'custom', message: NOT_ALLOWED })
-      return z.NEVER
-    }
-    return choice
-  }))
-}
+const choiceSetting = <const C extends string> (choices: readonly C[], fallback: C, allowed: string) =>
+  setting(allowed, fallback, (text) => choices.find((choice) => choice === text.toLowerCase()) ?? REJECTED)
 
 /** A whole number from 0 to `max`. */
-function integerSetting (fallback: number, max: number, allowed: string) {
-  return setting(allowed, z.string().optional().transform((text, ctx) => {
-    if (text === undefined || text.trim() === '') return fallback
-    if (!/^\d{1,9}$/.test(text.trim()) || Number(text) > max) {
-      ctx.addIssue({ code: 'custom', message: NOT_ALLOWED })
-      return z.NEVER
-    }
-    return Number(text)
-  }))
-}
+const integerSetting = (fallback: number, max: number, allowed: string) =>
+  setting(allowed, fallback, (text) => /^\d{1,9}$/.test(text) && Number(text) <= max ? Number(text) : REJECTED)
 
-const optionalFile = setting('the path of a readable file', z.string().optional().transform((text, ctx) => {
-  if (text === undefined || text.trim() === '') return undefined
-  if (!isReadableFile(text)) ctx.addIssue({ code: 'custom', message: 'cannot read this file (it must exist and be readable by the server\'s user)' })
-  return text
-}))
+/** An absolute http(s) URL with nothing after the path, kept without a trailing slash. */
+const urlSetting = (allowed: string) => setting<string | undefined>(allowed, undefined, (text) => {
+  const url = URL.canParse(text) ? new URL(text) : undefined
+  if (url === undefined || !['http:', 'https:'].includes(url.protocol) || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') return REJECTED
+  return url.href.replace(/\/+$/, '')
+})
+
+/** A comma-separated list whose every item passes `accepts`; `reason` names the items it does not. */
+const listSetting = (allowed: string, fallback: string[], accepts: (item: string) => boolean, reason: (bad: string[]) => string) =>
+  setting(allowed, fallback, (text) => {
+    const items = list(text)
+    const bad = items.filter((item) => !accepts(item))
+    return bad.length > 0 ? new Rejected(reason(bad)) : items
+  }, { blankIsValue: true })
+
+const pathSetting = <T extends string | undefined> (allowed: string, fallback: T, exists: (path: string) => boolean, reason: string) =>
+  setting<string | T>(allowed, fallback, (text) => exists(text) ? text : new Rejected(reason))
+
+const optionalFile = pathSetting('the path of a readable file', undefined, isReadableFile,
+  'cannot read this file (it must exist and be readable by the server\'s user)')
 
 export type TrustProxy = boolean | number | string[]
 /** Allowed browser origins; `['*']` means any. */
@@ -145,59 +152,28 @@ export type CorsOrigins = string[]
  * (`PROVIDERS_DIR` → `--providers-dir`).
  */
 export const SETTINGS = {
-  HOST: setting('a host name or IP address to listen on, such as 0.0.0.0, :: or 127.0.0.1',
-    z.string().optional().transform((text, ctx) => {
-      const host = text?.trim() ?? ''
-      if (host === '') return '0.0.0.0'
-      if (/[\s/]/.test(host)) ctx.addIssue({ code: 'custom', message: NOT_ALLOWED })
-      return host
-    })),
+  HOST: setting('a host name or IP address to listen on, such as 0.0.0.0, :: or 127.0.0.1', '0.0.0.0',
+    (text) => /[\s/]/.test(text) ? REJECTED : text),
   PORT: integerSetting(8080, 65535, 'an integer from 0 to 65535 (0 picks a free port)'),
-  PROVIDERS_DIR: setting('an existing directory of provider files',
-    z.string().optional().transform((text, ctx) => {
-      if (text === undefined || text.trim() === '') return BUNDLED_PROVIDERS_DIR
-      if (!isDirectory(text)) ctx.addIssue({ code: 'custom', message: 'no such directory' })
-      return text
-    })),
-  PUBLIC_BASE_URL: setting('an absolute http(s) URL without query or fragment, such as https://autoconfig.example.com',
-    z.string().optional().transform((text, ctx) => {
-      if (text === undefined || text.trim() === '') return undefined
-      const url = URL.canParse(text) ? new URL(text) : undefined
-      if (url === undefined || !['http:', 'https:'].includes(url.protocol) || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
-        ctx.addIssue({ code: 'custom', message: NOT_ALLOWED })
-        return z.NEVER
-      }
-      return url.href.replace(/\/+$/, '')
-    })),
-  TRUST_PROXY: setting('false, true, a number of proxy hops, or a comma-separated list of proxy addresses/CIDR ranges (10.0.0.0/8,::1)',
-    z.string().optional().transform((text, ctx): TrustProxy => {
-      const value = text?.trim().toLowerCase() ?? ''
-      if (value === '' || FALSE_WORDS.has(value)) return false
+  PROVIDERS_DIR: pathSetting('an existing directory of provider files', BUNDLED_PROVIDERS_DIR, isDirectory, 'no such directory'),
+  PUBLIC_BASE_URL: urlSetting('an absolute http(s) URL without query or fragment, such as https://autoconfig.example.com'),
+  TRUST_PROXY: setting<TrustProxy>('false, true, a number of proxy hops, or a comma-separated list of proxy addresses/CIDR ranges (10.0.0.0/8,::1)', false,
+    (text) => {
+      const value = text.toLowerCase()
+      if (FALSE_WORDS.has(value)) return false
       if (value === 'true') return true
       if (/^\d+$/.test(value)) return Number(value)
       const ranges = list(value)
-      if (ranges.length === 0 || !ranges.every(isAddressOrRange)) {
-        ctx.addIssue({ code: 'custom', message: NOT_ALLOWED })
-        return z.NEVER
-      }
-      return ranges
-    })),
+      return ranges.length > 0 && ranges.every(isAddressOrRange) ? ranges : REJECTED
+    }),
   LOG_LEVEL: choiceSetting(LOG_LEVELS, 'info', LOG_LEVELS.join(', ')),
   LOG_FORMAT: choiceSetting(LOG_FORMATS, 'json', LOG_FORMATS.join(' or ')),
   LOG_ADDRESSES: booleanSetting(false),
   TLS_CERT_FILE: optionalFile,
   TLS_KEY_FILE: optionalFile,
-  CORS_ORIGINS: setting('* (any origin), empty (no cross-origin access), or a comma-separated list of origins such as https://app.example.com',
-    z.string().optional().transform((text, ctx): CorsOrigins => {
-      if (text === undefined || text.trim() === '*') return ['*']
-      const origins = list(text)
-      const bad = origins.filter((origin) => !isOrigin(origin))
-      if (bad.length > 0) {
-        ctx.addIssue({ code: 'custom', message: `${bad.map((b) => JSON.stringify(b)).join(', ')} ${bad.length === 1 ? 'is not an origin' : 'are not origins'} (scheme://host[:port], no path)` })
-        return z.NEVER
-      }
-      return origins
-    })),
+  CORS_ORIGINS: listSetting('* (any origin), empty (no cross-origin access), or a comma-separated list of origins such as https://app.example.com', ['*'],
+    (origin) => origin === '*' || isOrigin(origin),
+    (bad) => `${bad.map((b) => JSON.stringify(b)).join(', ')} ${bad.length === 1 ? 'is not an origin' : 'are not origins'} (scheme://host[:port], no path)`),
   RATE_LIMIT_MAX: integerSetting(600, 1_000_000, 'an integer from 0 to 1000000 (requests per client address per window; 0 turns rate limiting off)'),
   RATE_LIMIT_WINDOW: durationSetting(60_000, 100, 3_600_000),
   SHUTDOWN_TIMEOUT: durationSetting(10_000, 0, 600_000),
