@@ -9,9 +9,16 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client'
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { ProviderLookup } from '../../catalog/lookup.ts'
-import { RequestMetrics, type Outcome, type RouteKind } from './request-metrics.ts'
+
+export const ROUTE_KINDS = ['autoconfig', 'autodiscover', 'api', 'other'] as const
+export type RouteKind = (typeof ROUTE_KINDS)[number]
+export const OUTCOMES = ['served', 'not_found', 'bad_request', 'rate_limited', 'unavailable', 'error'] as const
+export type Outcome = (typeof OUTCOMES)[number]
+
+/** Seconds; most answers land in the first buckets, and anything past 0.1s is a problem. */
+export const LATENCY_BUCKETS: readonly number[] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -50,8 +57,8 @@ export function outcomeOf (statusCode: number): Outcome {
 
 export class ServiceMetrics {
   readonly registry = new Registry()
-  /** Requests by kind and outcome, and their durations (request-metrics.ts). */
-  readonly #requests: RequestMetrics
+  readonly requests: Counter<'kind' | 'outcome'>
+  readonly requestDuration: Histogram<'kind'>
   readonly providersLoaded: Gauge
   readonly domainsLoaded: Gauge
   readonly reloads: Counter
@@ -60,7 +67,21 @@ export class ServiceMetrics {
 
   constructor (lookup: ProviderLookup, options: { processMetrics?: boolean } = {}) {
     const registers = [this.registry]
-    this.#requests = new RequestMetrics(this.registry)
+    this.requests = new Counter({
+      name: 'mail_autoconfig_requests_total',
+      help: 'Requests answered, by route kind (autoconfig, autodiscover, api, other) and outcome.',
+      labelNames: ['kind', 'outcome'],
+      registers,
+    })
+    this.requestDuration = new Histogram({
+      name: 'mail_autoconfig_request_duration_seconds',
+      help: 'Time from receiving a request to sending its answer, by route kind.',
+      labelNames: ['kind'],
+      buckets: [...LATENCY_BUCKETS],
+      registers,
+    })
+    // Zero series from the start, so rate() and alerts work before the first request of each kind.
+    for (const kind of ROUTE_KINDS) this.requests.inc({ kind, outcome: 'served' }, 0)
     this.providersLoaded = new Gauge({
       name: 'mail_autoconfig_providers_loaded',
       help: 'Providers in the catalog being served.',
@@ -108,27 +129,14 @@ export class ServiceMetrics {
     this.reloadFailures.inc()
   }
 
-  /** The kind of each route, by its URL pattern; unmatched requests (404s) are classified each time. */
-  readonly #routeKinds = new Map<string, RouteKind>()
-
   /** Counts an answered request (from the shared onResponse hook, request-hooks.ts); operational routes are not counted. */
   observe (request: FastifyRequest, reply: FastifyReply): void {
-    // Read once: Fastify builds a new routeOptions object on every access.
     const { config, url, schema } = request.routeOptions
     if (config.operational === true) return
     // The not-found handler's pattern matches every unknown path; those are classified by their own URL.
-    const pattern = request.is404 ? undefined : url
-    let kind = pattern === undefined ? undefined : this.#routeKinds.get(pattern)
-    if (kind === undefined) {
-      kind = routeKind(pattern ?? request.url, schema?.tags)
-      if (pattern !== undefined) this.#routeKinds.set(pattern, kind)
-    }
-    this.observeAnswer(kind, reply.outcome ?? outcomeOf(reply.statusCode), reply.elapsedTime / 1000)
-  }
-
-  /** Counts one answer `observe` classified. */
-  observeAnswer (kind: RouteKind, outcome: Outcome, seconds: number): void {
-    this.#requests.record(kind, outcome, seconds)
+    const kind = routeKind(request.is404 ? request.url : url ?? request.url, schema?.tags)
+    this.requests.inc({ kind, outcome: reply.outcome ?? outcomeOf(reply.statusCode) })
+    this.requestDuration.observe({ kind }, reply.elapsedTime / 1000)
   }
 }
 
