@@ -39,6 +39,7 @@ t.test('defaults', async (t) => {
     rateLimit: { max: 600, timeWindowMs: 60_000 },
     shutdownTimeoutMs: 10_000,
     watchProviders: true,
+    dns: { servers: undefined, timeoutMs: 2000 },
   } satisfies Config)
   t.same(loadConfig({ HOST: '', PORT: '', LOG_LEVEL: '' }), config, 'empty values mean the default')
 })
@@ -60,6 +61,8 @@ t.test('every variable is read', async (t) => {
     RATE_LIMIT_WINDOW: '10s',
     SHUTDOWN_TIMEOUT: '2500',
     WATCH_PROVIDERS: 'off',
+    DNS_SERVERS: '192.0.2.53, 192.0.2.54:5353,[2001:db8::53]:53, 2001:db8::54',
+    MX_TIMEOUT: '500ms',
   })
   t.same(config, {
     host: '127.0.0.1',
@@ -75,6 +78,7 @@ t.test('every variable is read', async (t) => {
     rateLimit: { max: 50, timeWindowMs: 10_000 },
     shutdownTimeoutMs: 2500,
     watchProviders: false,
+    dns: { servers: ['192.0.2.53', '192.0.2.54:5353', '[2001:db8::53]:53', '2001:db8::54'], timeoutMs: 500 },
   } satisfies Config)
 })
 
@@ -121,6 +125,9 @@ t.test('each bad value gets one line naming the variable and what is allowed', a
     ['RATE_LIMIT_WINDOW', '10ms', /^RATE_LIMIT_WINDOW="10ms" is not valid: must be a duration/],
     ['SHUTDOWN_TIMEOUT', '2d', /^SHUTDOWN_TIMEOUT="2d" is not valid: must be a duration from 0ms to 600s/],
     ['WATCH_PROVIDERS', 'sometimes', /^WATCH_PROVIDERS="sometimes" is not valid: must be true or false/],
+    ['DNS_SERVERS', 'dns.example', /^DNS_SERVERS="dns.example" is not valid: "dns.example" is not an address such as 192.0.2.53/],
+    ['DNS_SERVERS', '192.0.2.53:99999, [192.0.2.1]:53', /^DNS_SERVERS=.* is not valid: "192.0.2.53:99999", "\[192.0.2.1\]:53" are not addresses/],
+    ['MX_TIMEOUT', '1h', /^MX_TIMEOUT="1h" is not valid: must be a duration from 10ms to 30s/],
     ['TLS_CERT_FILE', '/nonexistent/cert.pem', /^TLS_CERT_FILE="\/nonexistent\/cert.pem" is not valid: cannot read this file/],
   ]
   for (const [name, value, expected] of cases) {

@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { loadProviders } from '../catalog/load.ts'
 import { formatProblem } from '../catalog/report.ts'
-import { BUNDLED_PROVIDERS_DIR, flagFor, SETTING_NAMES, SETTINGS } from '../config.ts'
+import { BUNDLED_PROVIDERS_DIR, ConfigError, flagFor, loadConfig, SETTING_NAMES, SETTINGS, type Config } from '../config.ts'
+import { runDns } from './dns-command.ts'
 import { runExport } from '../ispdb/export-command.ts'
 import { runImport } from '../ispdb/import-command.ts'
 import { formatWarning, lintSources } from '../lint/lint.ts'
@@ -24,6 +25,10 @@ export const USAGE = `Usage:
   mail-autoconfig export [dir] [--out dir]
                                       write what /v1.1/<domain> serves as static files <out>/v1.1/<domain>
                                       (default --out: autoconfig-export), for a static host or CDN
+  mail-autoconfig dns <domain> [--json] [--check] [options]
+                                      the DNS records the domain's owner publishes so clients find this service
+                                      (PUBLIC_BASE_URL) and the provider's servers, as zone-file text or JSON;
+                                      --check asks DNS_SERVERS for each and exits 1 unless all are in place
   mail-autoconfig help                show this text
 
 Options of serve (each also an environment variable; the option wins; see README.md for defaults):
@@ -98,6 +103,24 @@ export async function run (argv: string[]): Promise<number> {
       if (parsed === undefined) return 2
       const providersDir = parsed.positionals[0] ?? process.env.PROVIDERS_DIR ?? BUNDLED_PROVIDERS_DIR
       return runExport({ providersDir, out: parsed.values.out }, process.stdout, process.stderr)
+    }
+    case 'dns': {
+      // `dns <domain>`, then its own two flags among the settings' (PROVIDERS_DIR, PUBLIC_BASE_URL, DNS_SERVERS, …).
+      const [domain, ...options] = rest
+      if (domain === undefined || domain.startsWith('-')) {
+        process.stderr.write(`dns takes a domain first: mail-autoconfig dns example.com\n${USAGE}`)
+        return 2
+      }
+      const own = (flag: string) => options.includes(flag)
+      let config: Config
+      try {
+        config = loadConfig(process.env, options.filter((option) => option !== '--json' && option !== '--check'))
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error
+        process.stderr.write(`${error.message}\n`)
+        return 1
+      }
+      return runDns({ domain, json: own('--json'), check: own('--check'), config }, process.stdout, process.stderr)
     }
     case 'help':
       process.stdout.write(USAGE)

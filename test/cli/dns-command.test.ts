@@ -1,0 +1,116 @@
+import { Writable } from 'node:stream'
+import t from 'tap'
+import { run } from '../../src/cli/cli.ts'
+import { runDns, type DnsOptions } from '../../src/cli/dns-command.ts'
+import { BUNDLED_DIR, VALID_PROVIDERS_DIR } from '../helper.ts'
+import { startDnsServer, type ZoneEntry, type ZoneRecord } from '../dns/support.ts'
+
+function sink () {
+  const chunks: string[] = []
+  const stream = new Writable({ write (chunk, _enc, done) { chunks.push(String(chunk)); done() } })
+  return { stream, text: () => chunks.join('') }
+}
+
+const config = (servers?: string[]): DnsOptions['config'] => ({ providersDir: VALID_PROVIDERS_DIR, publicBaseUrl: 'https://ac.example.net', dns: { servers, timeoutMs: 500 } })
+
+async function dns (options: Partial<DnsOptions> & { domain: string }) {
+  const out = sink()
+  const err = sink()
+  const code = await runDns({ json: false, check: false, config: config(), ...options }, out.stream, err.stream)
+  return { code, out: out.text(), err: err.text() }
+}
+
+t.test('prints a zone a domain owner can paste', async (t) => {
+  const { code, out, err } = await dns({ domain: 'Minimal.Test' })
+  t.equal(code, 0)
+  t.equal(err, '')
+  t.equal(out, [
+    '; minimal.test: mail served by Minimal Mail, client settings by https://ac.example.net',
+    '; client discovery (Thunderbird, Outlook and the clients that copy them)',
+    'autoconfig.minimal.test.         3600 IN CNAME ac.example.net.',
+    'autodiscover.minimal.test.       3600 IN CNAME ac.example.net.',
+    '_autodiscover._tcp.minimal.test. 3600 IN SRV   0 0 443 ac.example.net.',
+    '; RFC 6186 / RFC 8314 mail services: implicit TLS preferred (lower priority), "0 0 0 ." = not offered',
+    '_imaps._tcp.minimal.test.        3600 IN SRV   0 1 993 mail.minimal.test.',
+    '_imap._tcp.minimal.test.         3600 IN SRV   0 0 0 .',
+    '_pop3s._tcp.minimal.test.        3600 IN SRV   0 0 0 .',
+    '_pop3._tcp.minimal.test.         3600 IN SRV   0 0 0 .',
+    '_submissions._tcp.minimal.test.  3600 IN SRV   0 1 465 mail.minimal.test.',
+    '_submission._tcp.minimal.test.   3600 IN SRV   0 0 0 .',
+    '',
+  ].join('\n'))
+})
+
+t.test('--json gives the records as data', async (t) => {
+  const { code, out } = await dns({ domain: 'minimal.test', json: true })
+  t.equal(code, 0)
+  const advice = JSON.parse(out)
+  t.same(advice.domain, 'minimal.test')
+  t.same(advice.provider, { id: 'minimal', name: 'Minimal Mail' })
+  t.same(advice.service, 'https://ac.example.net')
+  t.same(advice.records[0], { name: 'autoconfig.minimal.test.', type: 'CNAME', ttl: 3600, target: 'ac.example.net.' })
+  t.same(advice.records[3], { name: '_imaps._tcp.minimal.test.', type: 'SRV', ttl: 3600, priority: 0, weight: 1, port: 993, target: 'mail.minimal.test.' })
+  t.equal(advice.records.length, 9)
+})
+
+t.test('--check asks the configured DNS server and exits 0 only when every record is in place', async (t) => {
+  const notOffered: ZoneRecord = { type: 'SRV', priority: 0, weight: 0, port: 0, target: '.' }
+  const zone: Record<string, ZoneEntry> = {
+    'autoconfig.minimal.test': { records: [{ type: 'CNAME', target: 'ac.example.net' }] },
+    'autodiscover.minimal.test': { records: [{ type: 'CNAME', target: 'ac.example.net' }] },
+    '_autodiscover._tcp.minimal.test': { records: [{ type: 'SRV', priority: 0, weight: 0, port: 443, target: 'ac.example.net' }] },
+    '_imaps._tcp.minimal.test': { records: [{ type: 'SRV', priority: 0, weight: 1, port: 993, target: 'mail.minimal.test' }] },
+    '_imap._tcp.minimal.test': { records: [notOffered] },
+    '_pop3s._tcp.minimal.test': { records: [notOffered] },
+    '_pop3._tcp.minimal.test': { records: [notOffered] },
+    '_submissions._tcp.minimal.test': { records: [{ type: 'SRV', priority: 0, weight: 1, port: 465, target: 'mail.minimal.test' }] },
+    '_submission._tcp.minimal.test': { records: [notOffered] },
+  }
+  const server = await startDnsServer(t, zone)
+  const all = await dns({ domain: 'minimal.test', check: true, config: config([server.address]) })
+  t.equal(all.code, 0)
+  t.match(all.out, /^ok {8}autoconfig\.minimal\.test\. CNAME ac\.example\.net\.\n/)
+  t.match(all.out, /\nevery record is in place\n$/)
+  t.equal(all.out.split('\n').filter((line) => line.startsWith('ok ')).length, 9)
+
+  server.zone.delete('_submissions._tcp.minimal.test')
+  server.zone.set('autodiscover.minimal.test', { records: [{ type: 'CNAME', target: 'elsewhere.example' }] })
+  const some = await dns({ domain: 'minimal.test', check: true, json: true, config: config([server.address]) })
+  t.equal(some.code, 1)
+  const checked = JSON.parse(some.out).records as Array<{ name: string, check: unknown }>
+  t.same(checked.find((r) => r.name === 'autodiscover.minimal.test.')!.check, { status: 'different', found: ['elsewhere.example.'] })
+  t.same(checked.find((r) => r.name === '_submissions._tcp.minimal.test.')!.check, { status: 'missing' })
+  t.equal(checked.filter((r) => (r.check as { status: string }).status === 'ok').length, 7)
+})
+
+t.test('what it cannot do is one line and exit 1', async (t) => {
+  t.match(await dns({ domain: 'nobody.example' }), { code: 1, out: '', err: 'No provider serves nobody.example\n' })
+  t.match(await dns({ domain: 'not a domain' }), { code: 1, err: '"not a domain" is not a domain such as example.com\n' })
+  t.match(await dns({ domain: 'minimal.test', config: { ...config(), publicBaseUrl: undefined } }), { code: 1, err: /^dns needs PUBLIC_BASE_URL/ })
+})
+
+/** Runs the command line with process.stdout and process.stderr captured. */
+async function runCaptured (argv: string[]) {
+  const out: string[] = []
+  const err: string[] = []
+  const { write: writeOut } = process.stdout
+  const { write: writeErr } = process.stderr
+  process.stdout.write = ((chunk: string) => { out.push(String(chunk)); return true }) as typeof process.stdout.write
+  process.stderr.write = ((chunk: string) => { err.push(String(chunk)); return true }) as typeof process.stderr.write
+  try {
+    return { code: await run(argv), out: out.join(''), err: err.join('') }
+  } finally {
+    process.stdout.write = writeOut
+    process.stderr.write = writeErr
+  }
+}
+
+t.test('mail-autoconfig dns <domain> reads settings from flags and the environment', async (t) => {
+  const gmail = await runCaptured(['dns', 'gmail.com', '--public-base-url', 'https://autoconfig.example.org', '--providers-dir', BUNDLED_DIR])
+  t.equal(gmail.code, 0)
+  t.match(gmail.out, /^autoconfig\.gmail\.com\. +3600 IN CNAME autoconfig\.example\.org\.$/m)
+  t.match(gmail.out, /^_imaps\._tcp\.gmail\.com\. +3600 IN SRV +0 1 993 imap\.gmail\.com\.$/m)
+  t.match(await runCaptured(['dns', 'gmail.com', '--json', '--public-base-url', 'https://a.example']), { code: 0, out: /^\{\n {2}"domain": "gmail.com"/ })
+  t.match(await runCaptured(['dns']), { code: 2, err: /^dns takes a domain first/ })
+  t.match(await runCaptured(['dns', 'gmail.com', '--dns-servers', 'nope', '--public-base-url', 'https://a.example']), { code: 1, err: /^DNS_SERVERS="nope" \(from --dns-servers\) is not valid/ })
+})
