@@ -66,6 +66,19 @@ function isOrigin (text: string): boolean {
   return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === text
 }
 
+/**
+ * A DNS server as `Resolver.setServers` takes it (https://nodejs.org/api/dns.html#dnssetserversservers): an IPv4
+ * or IPv6 address, optionally with a port (`192.0.2.1:5353`, `[2001:db8::1]:5353`).
+ */
+function isDnsServer (text: string): boolean {
+  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(text)
+  const withPort = bracketed === null ? /^([^:]+):(\d{1,5})$/.exec(text) : null
+  const [address, port] = bracketed !== null ? [bracketed[1]!, bracketed[2]] : withPort !== null ? [withPort[1]!, withPort[2]] : [text, undefined]
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return false
+  const family = isIP(address)
+  return bracketed !== null ? family === 6 : withPort !== null ? family === 4 : family !== 0
+}
+
 function list (text: string): string[] {
   return text.split(',').map((item) => item.trim()).filter((item) => item !== '')
 }
@@ -201,6 +214,19 @@ export const SETTINGS = {
   RATE_LIMIT_WINDOW: durationSetting(60_000, 100, 3_600_000),
   SHUTDOWN_TIMEOUT: durationSetting(10_000, 0, 600_000),
   WATCH_PROVIDERS: booleanSetting(true),
+  MX_LOOKUP: booleanSetting(true),
+  DNS_SERVERS: setting('empty (the system\'s resolvers) or a comma-separated list of addresses, each optionally with a port: 192.0.2.53, 192.0.2.53:5353, [2001:db8::53]:5353',
+    z.string().optional().transform((text, ctx): string[] | undefined => {
+      const servers = list(text ?? '')
+      if (servers.length === 0) return undefined
+      const bad = servers.filter((server) => !isDnsServer(server))
+      if (bad.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `${bad.map((b) => JSON.stringify(b)).join(', ')} ${bad.length === 1 ? 'is not an address' : 'are not addresses'} such as 192.0.2.53, 192.0.2.53:5353 or [2001:db8::53]:5353` })
+        return z.NEVER
+      }
+      return servers
+    })),
+  MX_TIMEOUT: durationSetting(2000, 10, 30_000),
 } as const satisfies Record<string, Setting<unknown>>
 
 export type SettingName = keyof typeof SETTINGS
@@ -211,7 +237,7 @@ export function flagFor (name: SettingName): string {
   return `--${name.toLowerCase().replaceAll('_', '-')}`
 }
 
-const BOOLEAN_SETTINGS = new Set<SettingName>(['LOG_ADDRESSES', 'WATCH_PROVIDERS'])
+const BOOLEAN_SETTINGS = new Set<SettingName>(['LOG_ADDRESSES', 'WATCH_PROVIDERS', 'MX_LOOKUP'])
 
 const envSchema = z.object(Object.fromEntries(SETTING_NAMES.map((name) => [name, SETTINGS[name].schema])) as {
   [K in SettingName]: (typeof SETTINGS)[K]['schema']
@@ -234,6 +260,8 @@ export interface Config {
   rateLimit: { max: number, timeWindowMs: number } | false
   shutdownTimeoutMs: number
   watchProviders: boolean
+  /** Look unknown domains up by MX; `servers` undefined means the system's resolvers. */
+  mx: { servers: string[] | undefined, timeoutMs: number } | false
 }
 
 /** One line per problem, each naming the variable (and the flag when the value came from one). */
@@ -323,5 +351,6 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, args: readonly
     rateLimit: s.RATE_LIMIT_MAX === 0 ? false : { max: s.RATE_LIMIT_MAX, timeWindowMs: s.RATE_LIMIT_WINDOW },
     shutdownTimeoutMs: s.SHUTDOWN_TIMEOUT,
     watchProviders: s.WATCH_PROVIDERS,
+    mx: s.MX_LOOKUP ? { servers: s.DNS_SERVERS, timeoutMs: s.MX_TIMEOUT } : false,
   }
 }
