@@ -39,6 +39,7 @@ t.test('defaults', async (t) => {
     rateLimit: { max: 600, timeWindowMs: 60_000 },
     shutdownTimeoutMs: 10_000,
     watchProviders: true,
+    mx: { servers: undefined, timeoutMs: 2000 },
   } satisfies Config)
   t.same(loadConfig({ HOST: '', PORT: '', LOG_LEVEL: '' }), config, 'empty values mean the default')
 })
@@ -60,6 +61,9 @@ t.test('every variable is read', async (t) => {
     RATE_LIMIT_WINDOW: '10s',
     SHUTDOWN_TIMEOUT: '2500',
     WATCH_PROVIDERS: 'off',
+    MX_LOOKUP: 'on',
+    DNS_SERVERS: '192.0.2.53, 192.0.2.54:5353,2001:db8::53, [2001:db8::54]:5353',
+    MX_TIMEOUT: '750ms',
   })
   t.same(config, {
     host: '127.0.0.1',
@@ -75,6 +79,7 @@ t.test('every variable is read', async (t) => {
     rateLimit: { max: 50, timeWindowMs: 10_000 },
     shutdownTimeoutMs: 2500,
     watchProviders: false,
+    mx: { servers: ['192.0.2.53', '192.0.2.54:5353', '2001:db8::53', '[2001:db8::54]:5353'], timeoutMs: 750 },
   } satisfies Config)
 })
 
@@ -88,6 +93,8 @@ t.test('value forms', async (t) => {
   t.equal(loadConfig({ PORT: '0' }).port, 0)
   t.equal(loadConfig({ PUBLIC_BASE_URL: 'http://mail.example.net:8443/autoconfig/' }).publicBaseUrl, 'http://mail.example.net:8443/autoconfig')
   t.equal(loadConfig({ HOST: '::' }).host, '::')
+  t.equal(loadConfig({ MX_LOOKUP: 'false', DNS_SERVERS: '192.0.2.53' }).mx, false, 'MX_LOOKUP=false turns the MX step off')
+  t.same(loadConfig({ DNS_SERVERS: ' , ' }).mx, { servers: undefined, timeoutMs: 2000 }, 'an empty list means the system\'s resolvers')
   for (const [text, ms] of [['250ms', 250], ['10s', 10_000], ['1m', 60_000], ['1h', 3_600_000], ['1500', 1500], [' 2 s ', 2000]] as const) {
     t.equal(parseDuration(text), ms, text)
   }
@@ -121,6 +128,13 @@ t.test('each bad value gets one line naming the variable and what is allowed', a
     ['RATE_LIMIT_WINDOW', '10ms', /^RATE_LIMIT_WINDOW="10ms" is not valid: must be a duration/],
     ['SHUTDOWN_TIMEOUT', '2d', /^SHUTDOWN_TIMEOUT="2d" is not valid: must be a duration from 0ms to 600s/],
     ['WATCH_PROVIDERS', 'sometimes', /^WATCH_PROVIDERS="sometimes" is not valid: must be true or false/],
+    ['MX_LOOKUP', 'perhaps', /^MX_LOOKUP="perhaps" is not valid: must be true or false/],
+    ['DNS_SERVERS', 'dns.example.com', /^DNS_SERVERS="dns.example.com" is not valid: "dns.example.com" is not an address such as 192.0.2.53, 192.0.2.53:5353 or \[2001:db8::53\]:5353$/],
+    ['DNS_SERVERS', '192.0.2.53:0, 192.0.2.54:99999', /^DNS_SERVERS=.* is not valid: "192.0.2.53:0", "192.0.2.54:99999" are not addresses/],
+    ['DNS_SERVERS', '2001:db8::53:5353x', /^DNS_SERVERS=.* is not valid/],
+    ['DNS_SERVERS', '[192.0.2.53]:53', /^DNS_SERVERS=.* is not valid/],
+    ['MX_TIMEOUT', '5 minutes', /^MX_TIMEOUT="5 minutes" is not valid: must be a duration from 10ms to 30s/],
+    ['MX_TIMEOUT', '1m', /^MX_TIMEOUT="1m" is not valid: must be a duration from 10ms to 30s/],
     ['TLS_CERT_FILE', '/nonexistent/cert.pem', /^TLS_CERT_FILE="\/nonexistent\/cert.pem" is not valid: cannot read this file/],
   ]
   for (const [name, value, expected] of cases) {

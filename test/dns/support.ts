@@ -6,6 +6,8 @@
 import dns2 from 'dns2'
 
 const { Packet } = dns2
+/** Response codes (RFC 1035 §4.1.1); dns2 has them at run time but not in its types. */
+const RCODE = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3 } as const
 
 export type ZoneEntry =
   | { mx: Array<{ exchange: string, priority: number }>, ttl?: number, delayMs?: number }
@@ -39,7 +41,7 @@ export async function startDnsServer (t: Teardown, zone: Record<string, ZoneEntr
       if ('silent' in entry) return
       const answer = () => {
         if ('rcode' in entry) {
-          response.header.rcode = Packet.RCODE[entry.rcode]
+          response.header.rcode = RCODE[entry.rcode]
         } else if (question.type === Packet.TYPE.MX) {
           for (const { exchange, priority } of entry.mx) {
             response.answers.push({ name: question.name, type: Packet.TYPE.MX, class: Packet.CLASS.IN, ttl: entry.ttl ?? 300, exchange, priority } as never)
