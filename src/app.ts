@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type preHandlerAsyncHookHandler } from '
 import { validatorCompiler } from 'fastify-type-provider-zod'
 import type { ProviderLookup } from './catalog/lookup.ts'
 import type { TrustProxy } from './config.ts'
+import type { MxStats } from './dns/mx-resolver.ts'
 import { clientErrorHandler, frameworkErrorHandler, registerErrorHandlers } from './http/error-handler.ts'
 import { BODY_LIMIT, MAX_PARAM_LENGTH, serverLimitOptions } from './http/limits.ts'
 import { metricsPlugin } from './http/plugins/metrics.ts'
@@ -50,6 +51,8 @@ export interface AppOptions {
   readiness?: Readiness
   /** Also export the process's own metrics (CPU, memory, event loop); the server turns this on. */
   processMetrics?: boolean
+  /** The MX resolver's counts, exported as metrics when the lookup asks DNS (see dns/mx-resolver.ts). */
+  mxStats?: MxStats
 }
 
 /** Fastify accepts a hop count at run time but not in its types; the function form means the same. */
@@ -85,7 +88,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   await app.register(openapiPlugin)
   await app.register(providersPlugin, { lookup: options.lookup })
   await app.register(readinessPlugin, { readiness: options.readiness ?? new Readiness('ready') })
-  await app.register(metricsPlugin, { lookup: options.lookup, processMetrics: options.processMetrics ?? false })
+  await app.register(metricsPlugin, { lookup: options.lookup, processMetrics: options.processMetrics ?? false, mxStats: options.mxStats })
   registerRequestHooks(app)
   await app.register(healthRoutes)
   await app.register(tlsAskRoutes)

@@ -191,6 +191,7 @@ export const SETTINGS = {
   RATE_LIMIT_WINDOW: durationSetting(60_000, 100, 3_600_000),
   SHUTDOWN_TIMEOUT: durationSetting(10_000, 0, 600_000),
   WATCH_PROVIDERS: booleanSetting(true),
+  MX_LOOKUP: booleanSetting(true),
   DNS_SERVERS: listSetting('empty (the system\'s resolvers) or a comma-separated list of addresses, each optionally with a port: 192.0.2.53, 192.0.2.53:5353, [2001:db8::53]:5353', [],
     isDnsServer,
     (bad) => `${bad.map((b) => JSON.stringify(b)).join(', ')} ${bad.length === 1 ? 'is not an address' : 'are not addresses'} such as 192.0.2.53, 192.0.2.53:5353 or [2001:db8::53]:5353`),
@@ -205,7 +206,7 @@ export function flagFor (name: SettingName): string {
   return `--${name.toLowerCase().replaceAll('_', '-')}`
 }
 
-const BOOLEAN_SETTINGS = new Set<SettingName>(['LOG_ADDRESSES', 'WATCH_PROVIDERS'])
+const BOOLEAN_SETTINGS = new Set<SettingName>(['LOG_ADDRESSES', 'WATCH_PROVIDERS', 'MX_LOOKUP'])
 
 const envSchema = z.object(Object.fromEntries(SETTING_NAMES.map((name) => [name, SETTINGS[name].schema])) as {
   [K in SettingName]: (typeof SETTINGS)[K]['schema']
@@ -230,6 +231,8 @@ export interface Config {
   watchProviders: boolean
   /** Where DNS questions go (`servers` undefined: the system's resolvers) and how long one may take. */
   dns: { servers: string[] | undefined, timeoutMs: number }
+  /** Look unknown domains up by their MX records (dns/mx-resolver.ts). */
+  mxLookup: boolean
 }
 
 /** One line per problem, each naming the variable (and the flag when the value came from one). */
@@ -328,5 +331,6 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, args: readonly
     shutdownTimeoutMs: s.SHUTDOWN_TIMEOUT,
     watchProviders: s.WATCH_PROVIDERS,
     dns: { servers: s.DNS_SERVERS.length === 0 ? undefined : s.DNS_SERVERS, timeoutMs: s.MX_TIMEOUT },
+    mxLookup: s.MX_LOOKUP,
   }
 }

@@ -40,6 +40,7 @@ t.test('defaults', async (t) => {
     shutdownTimeoutMs: 10_000,
     watchProviders: true,
     dns: { servers: undefined, timeoutMs: 2000 },
+    mxLookup: true,
   } satisfies Config)
   t.same(loadConfig({ HOST: '', PORT: '', LOG_LEVEL: '' }), config, 'empty values mean the default')
 })
@@ -61,6 +62,7 @@ t.test('every variable is read', async (t) => {
     RATE_LIMIT_WINDOW: '10s',
     SHUTDOWN_TIMEOUT: '2500',
     WATCH_PROVIDERS: 'off',
+    MX_LOOKUP: 'off',
     DNS_SERVERS: '192.0.2.53, 192.0.2.54:5353,[2001:db8::53]:53, 2001:db8::54',
     MX_TIMEOUT: '500ms',
   })
@@ -79,6 +81,7 @@ t.test('every variable is read', async (t) => {
     shutdownTimeoutMs: 2500,
     watchProviders: false,
     dns: { servers: ['192.0.2.53', '192.0.2.54:5353', '[2001:db8::53]:53', '2001:db8::54'], timeoutMs: 500 },
+    mxLookup: false,
   } satisfies Config)
 })
 
@@ -92,6 +95,8 @@ t.test('value forms', async (t) => {
   t.equal(loadConfig({ PORT: '0' }).port, 0)
   t.equal(loadConfig({ PUBLIC_BASE_URL: 'http://mail.example.net:8443/autoconfig/' }).publicBaseUrl, 'http://mail.example.net:8443/autoconfig')
   t.equal(loadConfig({ HOST: '::' }).host, '::')
+  t.equal(loadConfig({ MX_LOOKUP: 'false', DNS_SERVERS: '192.0.2.53' }).mxLookup, false, 'MX_LOOKUP=false turns the MX step off')
+  t.same(loadConfig({ DNS_SERVERS: ' , ' }).dns, { servers: undefined, timeoutMs: 2000 }, 'an empty list means the system\'s resolvers')
   for (const [text, ms] of [['250ms', 250], ['10s', 10_000], ['1m', 60_000], ['1h', 3_600_000], ['1500', 1500], [' 2 s ', 2000]] as const) {
     t.equal(parseDuration(text), ms, text)
   }
@@ -125,9 +130,11 @@ t.test('each bad value gets one line naming the variable and what is allowed', a
     ['RATE_LIMIT_WINDOW', '10ms', /^RATE_LIMIT_WINDOW="10ms" is not valid: must be a duration/],
     ['SHUTDOWN_TIMEOUT', '2d', /^SHUTDOWN_TIMEOUT="2d" is not valid: must be a duration from 0ms to 600s/],
     ['WATCH_PROVIDERS', 'sometimes', /^WATCH_PROVIDERS="sometimes" is not valid: must be true or false/],
+    ['MX_LOOKUP', 'perhaps', /^MX_LOOKUP="perhaps" is not valid: must be true or false/],
     ['DNS_SERVERS', 'dns.example', /^DNS_SERVERS="dns.example" is not valid: "dns.example" is not an address such as 192.0.2.53/],
     ['DNS_SERVERS', '192.0.2.53:99999, [192.0.2.1]:53', /^DNS_SERVERS=.* is not valid: "192.0.2.53:99999", "\[192.0.2.1\]:53" are not addresses/],
     ['MX_TIMEOUT', '1h', /^MX_TIMEOUT="1h" is not valid: must be a duration from 10ms to 30s/],
+    ['DNS_SERVERS', '192.0.2.53:0', /^DNS_SERVERS=.* is not valid/],
     ['TLS_CERT_FILE', '/nonexistent/cert.pem', /^TLS_CERT_FILE="\/nonexistent\/cert.pem" is not valid: cannot read this file/],
   ]
   for (const [name, value, expected] of cases) {

@@ -7,8 +7,11 @@
 import { LRUCache } from 'lru-cache'
 import type { Provider } from '../model/provider.ts'
 
-/** How a domain found its provider. A resolver that asks DNS (MX) will add its own kind here. */
-export const MATCH_KINDS = ['exact', 'wildcard'] as const
+/**
+ * How a domain found its provider: listed (`exact`), under a `*.parent` entry (`wildcard`), or by its MX record
+ * (`mx`, resolved outside the catalog: see ../dns/mx-domain-resolver.ts).
+ */
+export const MATCH_KINDS = ['exact', 'wildcard', 'mx'] as const
 export type MatchKind = typeof MATCH_KINDS[number]
 
 /** Which provider serves a domain, and how it matched. */
@@ -17,7 +20,18 @@ export interface DomainMatch {
   /** The normalised domain that was asked about. */
   readonly domain: string
   readonly matchedBy: MatchKind
-  /** The provider's `domains` entry that matched (`example.com` or `*.example.com`). */
+  /**
+   * The provider's entry that matched: a `domains` entry (`example.com` or `*.example.com`), or for an MX match
+   * the `mx` entry (`*.mail.protection.outlook.com`) or the `domains` entry the MX host's domain matched.
+   */
+  readonly pattern: string
+  /** For an MX match: the domain's MX host that matched. */
+  readonly mxHost?: string
+}
+
+/** A provider found by an MX host, and the `mx` entry that matched it. */
+export interface MxHostMatch {
+  readonly provider: Provider
   readonly pattern: string
 }
 
@@ -37,6 +51,7 @@ const CACHED_ANSWERS = 20_000
 export type Clash =
   | { kind: 'id', provider: Provider, owner: Provider }
   | { kind: 'domain', provider: Provider, domainIndex: number, owner: Provider }
+  | { kind: 'mx', provider: Provider, mxIndex: number, owner: Provider }
 
 export type Indexed = { ok: true, catalog: Catalog } | { ok: false, clashes: Clash[] }
 
@@ -46,6 +61,9 @@ export class Catalog {
   readonly #exact = new Map<string, Provider>()
   /** Keyed by the suffix after `*.`. */
   readonly #wildcard = new Map<string, Provider>()
+  /** MX hosts from the providers' `mx` entries, exact and by the suffix after `*.`. */
+  readonly #mxExact = new Map<string, Provider>()
+  readonly #mxSuffix = new Map<string, Provider>()
   readonly #answers = new LRUCache<string, CachedAnswer>({ max: CACHED_ANSWERS })
 
   /** Indexes providers in list order, or names every clash between them (a catalog is made only without any). */
@@ -70,6 +88,14 @@ export class Catalog {
         if (claimed === undefined) map.set(key, provider)
         else onClash({ kind: 'domain', provider, domainIndex, owner: claimed })
       })
+      provider.mx?.forEach((pattern, mxIndex) => {
+        const suffix = pattern.startsWith('*.')
+        const map = suffix ? this.#mxSuffix : this.#mxExact
+        const key = suffix ? pattern.slice(2) : pattern
+        const claimed = map.get(key)
+        if (claimed === undefined) map.set(key, provider)
+        else onClash({ kind: 'mx', provider, mxIndex, owner: claimed })
+      })
     }
     this.providers = byId
     this.domainCount = this.#exact.size + this.#wildcard.size
@@ -87,6 +113,18 @@ export class Catalog {
     return undefined
   }
 
+  /** The provider whose `mx` names a host: the exact entry first, then the nearest `*.suffix`. */
+  matchMxHost (host: string): MxHostMatch | undefined {
+    const exact = this.#mxExact.get(host)
+    if (exact !== undefined) return { provider: exact, pattern: host }
+    for (let dot = host.indexOf('.'); dot !== -1; dot = host.indexOf('.', dot + 1)) {
+      const suffix = host.slice(dot + 1)
+      const provider = this.#mxSuffix.get(suffix)
+      if (provider !== undefined) return { provider, pattern: `*.${suffix}` }
+    }
+    return undefined
+  }
+
   /**
    * The finished answer under `key` (which must name everything the answer is made from, e.g. the format, the
    * provider and the domain), made by `make` when not kept yet.
@@ -99,6 +137,8 @@ export class Catalog {
 }
 
 function throwClash (clash: Clash): never {
-  const what = clash.kind === 'id' ? `id "${clash.provider.id}"` : `domain "${clash.provider.domains[clash.domainIndex]}"`
+  const what = clash.kind === 'id'
+    ? `id "${clash.provider.id}"`
+    : clash.kind === 'domain' ? `domain "${clash.provider.domains[clash.domainIndex]}"` : `mx "${clash.provider.mx![clash.mxIndex]}"`
   throw new Error(`${what} of provider ${clash.provider.id} is already claimed by provider ${clash.owner.id}`)
 }

@@ -107,9 +107,11 @@ function clashProblems (files: readonly CheckedFile[], clashes: readonly Clash[]
     if (clash.kind === 'id') {
       return { file: file.file, ...positionOf(file, ['id']), path: 'id', message: `id "${clash.provider.id}" is already used by ${owner.file}` }
     }
-    const domain = clash.provider.domains[clash.domainIndex]
-    const message = owner === file ? `"${domain}" is listed twice` : `"${domain}" is already claimed by ${owner.file}`
-    return { file: file.file, ...positionOf(file, ['domains', clash.domainIndex]), path: `domains.${clash.domainIndex}`, message }
+    const [key, index, entry] = clash.kind === 'domain'
+      ? ['domains', clash.domainIndex, clash.provider.domains[clash.domainIndex]] as const
+      : ['mx', clash.mxIndex, clash.provider.mx![clash.mxIndex]] as const
+    const message = owner === file ? `"${entry}" is listed twice` : `"${entry}" is already claimed by ${owner.file}`
+    return { file: file.file, ...positionOf(file, [key, index]), path: `${key}.${index}`, message }
   })
 }
 

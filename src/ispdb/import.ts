@@ -77,6 +77,7 @@ interface Draft {
   name?: string
   shortName?: string
   domains: string[]
+  mx: string[]
   incoming: Array<Record<string, unknown>>
   outgoing: Array<Record<string, unknown>>
   enable?: Record<string, unknown>
@@ -97,7 +98,7 @@ function dropped (log: ImportLog, why: string): Handler {
 
 /** Reads the document into a draft provider, reporting as it goes. */
 function convert (doc: XmlDocument, log: ImportLog, comments: CommentTrail): Draft {
-  const draft: Draft = { domains: [], incoming: [], outgoing: [], documentation: [] }
+  const draft: Draft = { domains: [], mx: [], incoming: [], outgoing: [], documentation: [] }
   const context = { log, comments }
 
   /** A section handler: stores the section under `key` and places its inner comments. */
@@ -135,14 +136,25 @@ function convert (doc: XmlDocument, log: ImportLog, comments: CommentTrail): Dra
     walkChildren(element, {
       domain: (child) => {
         const purpose = attributeOf(child, 'purpose')
-        // The 1.2 draft's purpose="mx" marks a domain listed only for lookups by MX host.
-        if (purpose !== undefined) log.dropped(child.line, `purpose=${quote(purpose)} on <domain> (1.2 draft): the model treats every domain alike, so the domain is kept without it`)
         const text = leafText(child, log, ['purpose'])
         const ascii = toAsciiHostname(text)
         if (ascii === undefined || !ascii.includes('.')) {
           log.dropped(child.line, `<domain> ${quote(text)} is not a domain name (Thunderbird skips it too)`)
           return undefined
         }
+        // The 1.2 draft's purpose="mx" marks the domain of the provider's MX hosts, which Thunderbird looks up by
+        // the MX host minus its first label or its base domain: every MX host under it.
+        if (purpose === 'mx') {
+          const pattern = `*.${ascii}`
+          if (draft.mx.includes(pattern)) {
+            log.fixed(child.line, `<domain purpose="mx"> ${ascii} is listed twice; kept once`)
+            return undefined
+          }
+          log.fixed(child.line, `<domain purpose="mx"> ${ascii} written as mx ${pattern}, the MX hosts under it`)
+          draft.mx.push(pattern)
+          return ['mx', draft.mx.length - 1]
+        }
+        if (purpose !== undefined) log.dropped(child.line, `purpose=${quote(purpose)} on <domain>: only purpose="mx" (1.2 draft) has a meaning, so the domain is kept without it`)
         if (draft.domains.includes(ascii)) {
           log.fixed(child.line, `<domain> ${ascii} is listed twice; kept once`)
           return undefined
@@ -213,6 +225,7 @@ function providerObject (draft: Draft): Record<string, unknown> {
     ['name', draft.name],
     ['shortName', draft.shortName],
     ['domains', draft.domains],
+    ['mx', draft.mx.length === 0 ? undefined : draft.mx],
     ['incoming', draft.incoming],
     ['outgoing', draft.outgoing],
     ['enable', draft.enable],

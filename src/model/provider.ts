@@ -130,16 +130,38 @@ const serverHost = z.string().min(1).transform((value, ctx) => {
   return z.NEVER
 })
 
+/** A host name or `*.suffix` for every name under it, lower-case A-labels; `what` completes the error line. */
+function hostPattern (what: string) {
+  return z.string().transform((value, ctx) => {
+    const wildcard = value.trim().startsWith('*.')
+    const ascii = toAsciiHostname(wildcard ? value.trim().slice(2) : value)
+    if (ascii === undefined || !ascii.includes('.')) {
+      ctx.addIssue({ code: 'custom', message: `"${value}" is not ${what}` })
+      return z.NEVER
+    }
+    return wildcard ? `*.${ascii}` : ascii
+  })
+}
+
 /** An e-mail domain this provider serves: `example.com`, or `*.example.com` for every subdomain of it. */
-export const domainPattern = z.string().transform((value, ctx) => {
-  const wildcard = value.trim().startsWith('*.')
-  const ascii = toAsciiHostname(wildcard ? value.trim().slice(2) : value)
-  if (ascii === undefined || !ascii.includes('.')) {
-    ctx.addIssue({ code: 'custom', message: `"${value}" is not a domain such as example.com or *.example.com` })
-    return z.NEVER
-  }
-  return wildcard ? `*.${ascii}` : ascii
-})
+export const domainPattern = hostPattern('a domain such as example.com or *.example.com')
+
+/**
+ * An MX host that identifies the provider's hosted-domain product: exact (`aspmx.l.google.com`) or every host
+ * under a suffix (`*.mail.protection.outlook.com`). A customer's domain whose MX record names such a host is
+ * served by this provider.
+ */
+export const mxPattern = hostPattern('an MX host such as aspmx.l.google.com or *.mail.protection.outlook.com')
+
+/**
+ * The MX domain an ISPDB file lists for a pattern (`<domain purpose="mx">`, autoconfig 1.2 draft): Thunderbird
+ * asks the ISPDB for the MX host minus its first label, then for its base domain (comm-central FindConfig.sys.mjs),
+ * so `*.mail.protection.outlook.com` stands for `mail.protection.outlook.com` and the host `aspmx.l.google.com`
+ * for `l.google.com`.
+ */
+export function mxDomainOf (pattern: string): string {
+  return pattern.startsWith('*.') ? pattern.slice(2) : pattern.slice(pattern.indexOf('.') + 1)
+}
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
 
@@ -245,6 +267,11 @@ export const providerSchema = z.strictObject({
   shortName: z.string().min(1).max(20).optional(),
   /** E-mail domains served by this provider: exact (`example.com`) or wildcard (`*.example.com`). */
   domains: z.array(domainPattern).min(1),
+  /**
+   * MX hosts of the provider's hosted-domain product, exact or `*.suffix`: a domain listed nowhere is served by
+   * this provider when its MX record names one of them.
+   */
+  mx: z.array(mxPattern).min(1).optional(),
   /** Incoming servers (IMAP, POP3) in order of preference. */
   incoming: z.array(incomingServer).min(1),
   /** Outgoing servers (SMTP) in order of preference. */

@@ -11,11 +11,13 @@ import type { DestinationStream } from 'pino'
 import { buildApp } from '../app.ts'
 import { Catalog } from '../catalog/catalog.ts'
 import { loadProvidersOffThread } from '../catalog/load-off-thread.ts'
-import { ProviderLookup } from '../catalog/lookup.ts'
+import { catalogResolver, ProviderLookup } from '../catalog/lookup.ts'
 import { CatalogReloader, type ReloadOutcome } from '../catalog/reload.ts'
 import type { LoadResult } from '../catalog/load.ts'
 import { formatProblem } from '../catalog/report.ts'
 import type { Config } from '../config.ts'
+import { mxDomainResolver } from '../dns/mx-domain-resolver.ts'
+import { MxResolver } from '../dns/mx-resolver.ts'
 import { Readiness } from '../http/plugins/readiness.ts'
 
 export interface StartOptions {
@@ -69,7 +71,8 @@ async function closeGracefully (app: FastifyInstance, timeoutMs: number): Promis
 /** Builds the app and listens while `loading` runs; serves its catalog once complete (or stops, naming every problem). */
 export async function serve (config: Config, loading: Promise<LoadResult>, options: StartOptions = {}): Promise<RunningServer | undefined> {
   const readiness = new Readiness('loading')
-  const lookup = new ProviderLookup(new Catalog([]))
+  const mx = config.mxLookup ? new MxResolver({ servers: config.dns.servers, timeoutMs: config.dns.timeoutMs }) : undefined
+  const lookup = new ProviderLookup(new Catalog([]), mx === undefined ? [catalogResolver] : [catalogResolver, mxDomainResolver(mx)])
   const app = await buildApp({
     lookup,
     readiness,
@@ -81,6 +84,7 @@ export async function serve (config: Config, loading: Promise<LoadResult>, optio
     rateLimit: config.rateLimit,
     ...(config.tls === undefined ? {} : { https: readTls(config)! }),
     processMetrics: true,
+    ...(mx === undefined ? {} : { mxStats: mx.stats }),
   })
 
   const reloader = new CatalogReloader({

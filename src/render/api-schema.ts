@@ -94,6 +94,7 @@ export const providerSchema = z.object({
   id: z.string().meta({ description: 'Permanent identifier (the provider file name)', examples: ['gmail'] }),
   name: z.string().meta({ examples: ['Google Mail'] }),
   domains: z.array(z.string()).meta({ description: 'Domains served: exact (`example.com`) or wildcard (`*.example.com`), as A-labels', examples: [['gmail.com', 'googlemail.com']] }),
+  mx: z.array(z.string()).optional().meta({ description: 'MX hosts of the provider\'s hosted domains, exact or `*.suffix`: any domain whose MX names one is served by this provider', examples: [['aspmx.l.google.com', '*.aspmx.l.google.com']] }),
   incoming: z.array(incomingServerSchema).describe('In order of preference'),
   outgoing: z.array(outgoingServerSchema).describe('In order of preference'),
   shortName: z.string().optional().meta({ examples: ['GMail'] }),
@@ -117,8 +118,9 @@ export const providerPageSchema = z.object({
 }).meta({ id: 'ProviderPage', description: 'One page of providers' })
 
 export const matchSchema = z.object({
-  by: z.enum(MATCH_KINDS).describe('`exact`: the domain is listed by the provider; `wildcard`: a `*.parent` entry covers it. More kinds (such as an MX match) may be added: treat an unknown value as a match'),
-  pattern: z.string().meta({ description: 'The provider\'s `domains` entry that matched', examples: ['gmail.com'] }),
+  by: z.enum(MATCH_KINDS).describe('`exact`: the domain is listed by the provider; `wildcard`: a `*.parent` entry covers it; `mx`: the domain\'s MX host (`mxHost`) is one of the provider\'s `mx` entries, or lies under one of its domains. More kinds may be added: treat an unknown value as a match'),
+  pattern: z.string().meta({ description: 'The provider\'s entry that matched: a `domains` entry, or for `mx` the `mx` entry (`*.mail.protection.outlook.com`) or the `domains` entry the MX host lies under', examples: ['gmail.com'] }),
+  mxHost: z.string().optional().meta({ description: 'Only for `mx`: the MX host of the domain that matched', examples: ['aspmx.l.google.com'] }),
 }).meta({ id: 'Match', description: 'How a domain found its provider' })
 
 const providerRef = z.object({

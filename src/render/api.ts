@@ -29,13 +29,13 @@ export function providerRef (provider: Provider): ApiLookup['provider'] {
   return shortName === undefined ? { id, name } : { id, name, shortName }
 }
 
-export function apiMatch (match: Pick<DomainMatch, 'matchedBy' | 'pattern'>): ApiLookup['match'] {
-  return { by: match.matchedBy, pattern: match.pattern }
+export function apiMatch (match: Pick<DomainMatch, 'matchedBy' | 'pattern' | 'mxHost'>): ApiLookup['match'] {
+  return match.mxHost === undefined ? { by: match.matchedBy, pattern: match.pattern } : { by: match.matchedBy, pattern: match.pattern, mxHost: match.mxHost }
 }
 
 export interface LookupContext {
   address: EmailAddress
-  match: Pick<DomainMatch, 'matchedBy' | 'pattern'>
+  match: Pick<DomainMatch, 'matchedBy' | 'pattern' | 'mxHost'>
   /** This server's URLs for the address; the HTTP layer knows its public base URL. */
   links: ApiLookup['links']
 }

@@ -13,8 +13,8 @@
  * https://datatracker.ietf.org/doc/draft-ietf-mailmaint-autoconfig/ (v1.2). Thunderbird's reader:
  * comm-central mail/components/accountcreation/modules/readFromXML.sys.mjs.
  */
-import type { AuthMethod, IncomingServer, LocalizedText, OutgoingServer, Provider, Security } from '../model/provider.ts'
-import { ATTR, buildXml, type XmlNode } from './xml.ts'
+import { mxDomainOf, type AuthMethod, type IncomingServer, type LocalizedText, type OutgoingServer, type Provider, type Security } from '../model/provider.ts'
+import { ATTR, buildXml, type XmlNode, type XmlValue } from './xml.ts'
 
 /** `<socketType>`: "SSL" is implicit TLS, "STARTTLS" the mandatory upgrade, "plain" none (config-v1.1). */
 export const SOCKET_TYPE = {
@@ -98,10 +98,17 @@ function davNode (type: 'carddav' | 'caldav', service: Provider['calendar']): Xm
   }
 }
 
-function domainList (provider: Provider, context: AutoconfigContext): string[] {
+/**
+ * The `<domain>` list: the exact domains (the asked-for one first when it is not among them), then each MX domain
+ * once as `<domain purpose="mx">` (autoconfig 1.2 draft; clients that do not know `purpose` read it as one more
+ * domain, which is what it is for an ISPDB lookup by MX).
+ */
+function domainList (provider: Provider, context: AutoconfigContext): XmlValue[] {
   const exact = provider.domains.filter((d) => !d.startsWith('*.'))
   const asked = context.domain
-  return asked !== undefined && !exact.includes(asked) ? [asked, ...exact] : exact
+  const listed: XmlValue[] = asked !== undefined && !exact.includes(asked) ? [asked, ...exact] : exact
+  const mxDomains = new Set((provider.mx ?? []).map(mxDomainOf).filter((d) => d.includes('.') && !exact.includes(d)))
+  return [...listed, ...[...mxDomains].map((d) => ({ [`${ATTR}purpose`]: 'mx', '#text': d }))]
 }
 
 /** Renders a provider as a config-v1.1 document. Pure: the same input always gives the same bytes. */

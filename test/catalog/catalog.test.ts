@@ -78,3 +78,21 @@ t.test('indexing names every clash in list order and makes no catalog; the const
   t.throws(() => new Catalog([a, aAgain]), { message: 'id "a" of provider a is already claimed by provider a' })
   t.throws(() => new Catalog([b]), { message: 'domain "b.test" of provider b is already claimed by provider b' })
 })
+
+t.test('mx entries: an exact host first, then the nearest *.suffix; a second claim is a clash', async (t) => {
+  const withMx = (file: string, mx: string[]) => ({ file, text: `${source(file, [file.replace('.yaml', '.test')]).text}mx: [${mx.map((m) => JSON.stringify(m)).join(', ')}]\n` })
+  const loaded = buildCatalog([withMx('a.yaml', ['mx.hosting.example', '*.hosting.example']), withMx('b.yaml', ['*.deep.hosting.example'])])
+  if (!loaded.ok) throw new Error('fixture must load')
+  const { catalog } = loaded
+  t.match(catalog.matchMxHost('mx.hosting.example'), { provider: { id: 'a' }, pattern: 'mx.hosting.example' })
+  t.match(catalog.matchMxHost('mx2.hosting.example'), { provider: { id: 'a' }, pattern: '*.hosting.example' })
+  t.match(catalog.matchMxHost('x.deep.hosting.example'), { provider: { id: 'b' }, pattern: '*.deep.hosting.example' }, 'nearest suffix wins')
+  t.equal(catalog.matchMxHost('hosting.example'), undefined, 'a suffix pattern does not cover the suffix itself')
+  t.equal(catalog.match('mx.hosting.example'), undefined, 'mx entries are not mail domains')
+  t.equal(catalog.domainCount, 2)
+
+  const clashing = Catalog.index([...loaded.catalog.providers.values(), { ...loaded.catalog.providers.get('b')!, id: 'c', domains: ['c.test'], mx: ['*.hosting.example'] }])
+  t.notOk(clashing.ok)
+  if (!clashing.ok) t.match(clashing.clashes, [{ kind: 'mx', provider: { id: 'c' }, mxIndex: 0, owner: { id: 'a' } }])
+  t.throws(() => new Catalog([...loaded.catalog.providers.values(), { ...loaded.catalog.providers.get('b')!, id: 'c', domains: ['c.test'] }]), /mx "\*\.deep\.hosting\.example" of provider c is already claimed by provider b/)
+})

@@ -86,6 +86,11 @@ t.test('cross-file problems name both files; nothing is loaded when any file is 
     'b.yaml:5:5 domains.1: "shared.test" is already claimed by a.yaml',
     'b.yaml:6:5 domains.2: "b.test" is listed twice',
   ])
+  const mx = buildCatalog([
+    { file: 'a.yaml', text: `name: A\ndomains: [a.test]\nmx: ["*.hosting.test"]\n${server}` },
+    { file: 'b.yaml', text: `name: B\ndomains: [b.test]\nmx:\n  - mx.b.test\n  - "*.hosting.test"\n${server}` },
+  ])
+  t.same(mx.ok ? [] : mx.problems.map(formatProblem), ['b.yaml:5:5 mx.1: "*.hosting.test" is already claimed by a.yaml'], 'an mx entry belongs to one provider')
 })
 
 t.test('files on disk are read again to place a clash, and one gone meanwhile is placed at its start', async (t) => {

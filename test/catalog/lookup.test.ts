@@ -46,3 +46,15 @@ t.test('replace swaps the catalog; a lookup in flight keeps the one it started w
   t.match(await inFlight, { provider: { id: 'old' } })
   t.match(await lookup.lookup('slow.one.test'), { provider: { id: 'new' } })
 })
+
+t.test('the caller\'s log reaches every resolver, synchronous or not', async (t) => {
+  const lines: string[] = []
+  const log = { info: (_details: Record<string, unknown>, message: string) => { lines.push(message) } }
+  const first: DomainResolver = { name: 'first', resolve: (domain, _catalog, log) => { log?.info({ domain }, 'first'); return undefined } }
+  const second: DomainResolver = { name: 'second', resolve: async (domain, _catalog, log) => { log?.info({ domain }, 'second'); return undefined } }
+  const third: DomainResolver = { name: 'third', resolve: async (domain, _catalog, log) => { log?.info({ domain }, 'third'); return undefined } }
+  const lookup = new ProviderLookup(catalogOf('one', 'one.test'), [first, second, third])
+  t.equal(await lookup.lookup('x.test', log), undefined)
+  t.same(lines, ['first', 'second', 'third'])
+  t.equal(await lookup.lookup('x.test'), undefined, 'and none is needed')
+})

@@ -180,15 +180,18 @@ t.test('1.2 draft domain purpose, empty names and comments inside values are rep
   const result = imported(importAutoconfig({
     file: 'x.xml',
     text: MINIMAL(IMAP + SMTP)
-      .replace('<domain>x.example</domain>', '<domain>x.example</domain>\n<domain purpose="mx">mx.x.example</domain>')
+      .replace('<domain>x.example</domain>', '<domain>x.example</domain>\n<domain purpose="mx">MX.x.example</domain><domain purpose="mx">mx.x.example</domain><domain purpose="web">www.x.example</domain>')
       .replace('<displayName>X</displayName>', '<displayName></displayName><displayShortName>X<!-- short --></displayShortName>'),
   }))
   t.same(result.notes.map((note) => formatNote('x.xml', note)), [
     'x.xml:1: fixed: no <displayName>: the name is "x.example", from the id, as Thunderbird does',
-    'x.xml:3: dropped: purpose="mx" on <domain> (1.2 draft): the model treats every domain alike, so the domain is kept without it',
+    'x.xml:3: fixed: <domain purpose="mx"> mx.x.example written as mx *.mx.x.example, the MX hosts under it',
+    'x.xml:3: fixed: <domain purpose="mx"> mx.x.example is listed twice; kept once',
+    'x.xml:3: dropped: purpose="web" on <domain>: only purpose="mx" (1.2 draft) has a meaning, so the domain is kept without it',
     'x.xml:3: dropped: empty <displayName>',
     'x.xml:3: dropped: comment "short" inside <displayShortName>: a value has no place for it',
   ])
-  t.same(result.provider.domains, ['x.example', 'mx.x.example'])
+  t.same(result.provider.domains, ['x.example', 'www.x.example'])
+  t.same(result.provider.mx, ['*.mx.x.example'], 'an MX domain stands for the MX hosts under it')
   t.equal(result.provider.shortName, 'X')
 })

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import t from 'tap'
-import { DEFAULT_PORTS, normalizedHostname, providerSchema, toAsciiHostname } from '../../src/model/provider.ts'
+import { DEFAULT_PORTS, mxDomainOf, normalizedHostname, providerSchema, toAsciiHostname } from '../../src/model/provider.ts'
 
 const base = { name: 'Test', domains: ['test.example'], outgoing: [{ host: 'smtp.test.example' }] }
 
@@ -88,6 +88,17 @@ t.test('wildcard domains', async (t) => {
   t.equal(domains(['*.com']).success, false, 'a wildcard over a whole TLD is refused')
   t.equal(domains(['a.*.example.com']).success, false)
   t.equal(domains(['*']).success, false)
+})
+
+t.test('mx entries: exact hosts or *.suffix patterns, normalised; each stands for an MX domain', async (t) => {
+  const mx = (list: unknown) => providerSchema.safeParse({ ...base, mx: list, incoming: [{ type: 'imap', host: 'imap.test.example' }] })
+  t.same(mx(['ASPMX.L.Google.com.', '*.Mail.Protection.Outlook.com']).data?.mx, ['aspmx.l.google.com', '*.mail.protection.outlook.com'])
+  t.equal(mx(undefined).data?.mx, undefined, 'optional')
+  t.equal(mx([]).success, false, 'an empty list says nothing')
+  t.equal(mx(['*.com']).success, false, 'a pattern over a whole TLD is refused')
+  t.match(mx(['mx host']).error?.issues[0]?.message, /^"mx host" is not an MX host such as aspmx.l.google.com or \*.mail.protection.outlook.com$/)
+  t.equal(mxDomainOf('*.mail.protection.outlook.com'), 'mail.protection.outlook.com')
+  t.equal(mxDomainOf('aspmx.l.google.com'), 'l.google.com', 'the host minus its first label, as Thunderbird asks the ISPDB')
 })
 
 t.test('webmail URLs may carry placeholders, even in the host; other URLs may not', async (t) => {

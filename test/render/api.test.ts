@@ -2,7 +2,7 @@ import t from 'tap'
 import { loadProviders } from '../../src/catalog/load.ts'
 import { parseEmailAddress } from '../../src/model/email-address.ts'
 import type { Provider } from '../../src/model/provider.ts'
-import { apiLookup, apiProvider, providerRef, providerSummary } from '../../src/render/api.ts'
+import { apiLookup, apiMatch, apiProvider, providerRef, providerSummary } from '../../src/render/api.ts'
 import { VALID_PROVIDERS_DIR } from '../helper.ts'
 
 async function providers (): Promise<Map<string, Provider>> {
@@ -92,4 +92,10 @@ t.test('provider document, summary and reference', async (t) => {
   t.same(providerSummary(example), { id: 'example.com', name: 'Example <Mail> & "Co"', shortName: 'Example', domains: ['example.com', 'example.net', 'xn--bcher-kva.example', '*.example.org'] })
   t.same(providerSummary(all.get('minimal')!), { id: 'minimal', name: 'Minimal Mail', domains: ['minimal.test'] }, 'no shortName member when there is none')
   t.same(providerRef(all.get('minimal')!), { id: 'minimal', name: 'Minimal Mail' })
+})
+
+t.test('a match names its kind and pattern, and for an MX match the MX host', async (t) => {
+  t.same(apiMatch({ matchedBy: 'exact', pattern: 'example.com' }), { by: 'exact', pattern: 'example.com' })
+  t.same(apiMatch({ matchedBy: 'mx', pattern: '*.mx.hosting.example', mxHost: 'a.mx.hosting.example' }), { by: 'mx', pattern: '*.mx.hosting.example', mxHost: 'a.mx.hosting.example' })
+  t.same(apiProvider((await providers()).get('example.com')!).mx, ['mx1.hosting.example', '*.mx.hosting.example', 'mx2.example.com'], 'the provider document has its mx entries, normalised')
 })

@@ -28,7 +28,8 @@ t.test('every field of the model comes back out of the document', async (t) => {
   t.equal(root['@_version'], '1.1')
   const ep = root.emailProvider
   t.equal(ep['@_id'], 'example.com')
-  t.same(ep.domain, ['example.com', 'example.net', 'xn--bcher-kva.example'], 'exact domains only; wildcards are not hostnames')
+  t.same(ep.domain, ['example.com', 'example.net', 'xn--bcher-kva.example', { '#text': 'hosting.example', '@_purpose': 'mx' }, { '#text': 'mx.hosting.example', '@_purpose': 'mx' }],
+    'exact domains only (wildcards are not hostnames), then each mx entry\'s MX domain once, leaving out one already listed (mx2.example.com)')
   t.equal(ep.displayName, 'Example <Mail> & "Co"', 'escaped in, unescaped out')
   t.equal(ep.displayShortName, 'Example')
 
@@ -91,7 +92,7 @@ t.test('a minimal provider renders only what it has', async (t) => {
 t.test('a wildcard match lists the asked domain first; rendering is deterministic', async (t) => {
   const example = await provider('example.com')
   const { clientConfig: root } = parseXml(renderAutoconfig(example, { domain: 'sub.example.org' }), ARRAYS)
-  t.same(root.emailProvider.domain, ['sub.example.org', 'example.com', 'example.net', 'xn--bcher-kva.example'])
+  t.same(root.emailProvider.domain, ['sub.example.org', 'example.com', 'example.net', 'xn--bcher-kva.example', { '#text': 'hosting.example', '@_purpose': 'mx' }, { '#text': 'mx.hosting.example', '@_purpose': 'mx' }])
   t.equal(renderAutoconfig(example, { domain: 'example.com' }), renderAutoconfig(example), 'a listed domain is not repeated')
   t.equal(renderAutoconfig(example), renderAutoconfig(example))
 })

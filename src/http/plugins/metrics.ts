@@ -11,6 +11,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { ProviderLookup } from '../../catalog/lookup.ts'
+import { MX_OUTCOMES, type MxStats } from '../../dns/mx-resolver.ts'
 
 export const ROUTE_KINDS = ['autoconfig', 'autodiscover', 'api', 'other'] as const
 export type RouteKind = (typeof ROUTE_KINDS)[number]
@@ -64,8 +65,12 @@ export class ServiceMetrics {
   readonly reloads: Counter
   readonly reloadFailures: Counter
   readonly lastReload: Gauge
+  /** Only when unknown domains are looked up by MX. */
+  readonly mxLookups: Counter | undefined
+  readonly mxCacheHits: Counter | undefined
+  readonly mxCoalesced: Counter | undefined
 
-  constructor (lookup: ProviderLookup, options: { processMetrics?: boolean } = {}) {
+  constructor (lookup: ProviderLookup, options: { processMetrics?: boolean, mxStats?: MxStats | undefined } = {}) {
     const registers = [this.registry]
     this.requests = new Counter({
       name: 'mail_autoconfig_requests_total',
@@ -111,6 +116,38 @@ export class ServiceMetrics {
     })
     this.reloads.inc(0)
     this.reloadFailures.inc(0)
+    const mx = options.mxStats
+    if (mx !== undefined) {
+      // The resolver counts; each scrape copies its totals (it knows nothing of Prometheus).
+      this.mxLookups = new Counter({
+        name: 'mail_autoconfig_mx_lookups_total',
+        help: 'MX lookups of domains no provider lists, by outcome: found, nxdomain, no_mx, failed, timeout, or busy (refused at the cap on queries in flight).',
+        labelNames: ['outcome'],
+        registers,
+        collect () {
+          this.reset()
+          for (const outcome of MX_OUTCOMES) this.inc({ outcome }, mx.lookups[outcome])
+        },
+      })
+      this.mxCacheHits = new Counter({
+        name: 'mail_autoconfig_mx_cache_hits_total',
+        help: 'MX lookups answered from the cache of DNS answers, without a query.',
+        registers,
+        collect () {
+          this.reset()
+          this.inc(mx.cacheHits)
+        },
+      })
+      this.mxCoalesced = new Counter({
+        name: 'mail_autoconfig_mx_coalesced_total',
+        help: 'MX lookups that joined a query already running for the same domain.',
+        registers,
+        collect () {
+          this.reset()
+          this.inc(mx.coalesced)
+        },
+      })
+    }
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry })
   }
 
@@ -140,8 +177,8 @@ export class ServiceMetrics {
   }
 }
 
-export const metricsPlugin = fp<{ lookup: ProviderLookup, processMetrics?: boolean }>(async (app, { lookup, processMetrics }) => {
-  const metrics = new ServiceMetrics(lookup, processMetrics === undefined ? {} : { processMetrics })
+export const metricsPlugin = fp<{ lookup: ProviderLookup, processMetrics?: boolean, mxStats?: MxStats | undefined }>(async (app, { lookup, processMetrics, mxStats }) => {
+  const metrics = new ServiceMetrics(lookup, { ...(processMetrics === undefined ? {} : { processMetrics }), mxStats })
   app.decorate('metrics', metrics)
   app.decorateReply('outcome', null)
 }, { fastify: '5.x', name: 'metrics', dependencies: ['providers'] })

@@ -90,7 +90,7 @@ export async function apiRoutes (app: FastifyInstance, options: ApiOptions): Pro
   }, async (request, reply) => {
     const address = parseEmailAddress(request.query.email)
     if (address === undefined) throw new AppError('INVALID_EMAIL_ADDRESS', 'email must be an address such as alice@example.com', { parameter: 'email' })
-    const match = await app.providers.lookup(address.domain)
+    const match = await app.providers.lookup(address.domain, request.log)
     if (match === undefined) throw unknownDomain(reply, address.domain)
     const base = publicBaseUrl(configuredBaseUrl, request)
     reply.header('cache-control', API_CACHE_CONTROL)
@@ -117,7 +117,7 @@ export async function apiRoutes (app: FastifyInstance, options: ApiOptions): Pro
       if (after === undefined) throw new AppError('INVALID_CURSOR', 'cursor is not a nextCursor from this API; start again without it', { parameter: 'cursor' })
     }
     let providerId: string | null | undefined
-    if (domain !== undefined) providerId = (await app.providers.lookup(requireDomain(domain, 'domain')))?.provider.id ?? null
+    if (domain !== undefined) providerId = (await app.providers.lookup(requireDomain(domain, 'domain'), request.log))?.provider.id ?? null
     const catalog = app.providers.catalog
     reply.header('cache-control', API_CACHE_CONTROL)
     return providerIndex(catalog).page({ providerId, q, after, limit })
@@ -156,7 +156,7 @@ export async function apiRoutes (app: FastifyInstance, options: ApiOptions): Pro
     },
   }, async (request, reply) => {
     const domain = requireDomain(request.params.domain, 'domain')
-    const match = await app.providers.lookup(domain)
+    const match = await app.providers.lookup(domain, request.log)
     if (match === undefined) throw unknownDomain(reply, domain)
     reply.header('cache-control', API_CACHE_CONTROL)
     return { domain, match: apiMatch(match), provider: providerRef(match.provider) }

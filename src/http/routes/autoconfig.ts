@@ -75,7 +75,7 @@ function sendDocument (request: FastifyRequest, reply: FastifyReply, catalog: Ca
 async function serveAutoconfig (app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, domain: string): Promise<void> {
   // The catalog the lookup starts with (lookup.ts), so its answer is kept with the providers it came from.
   const catalog = app.providers.catalog
-  sendDocument(request, reply, catalog, domain, await app.providers.lookup(domain))
+  sendDocument(request, reply, catalog, domain, await app.providers.lookup(domain, request.log))
 }
 
 export async function autoconfigRoutes (app: FastifyInstance): Promise<void> {

@@ -86,7 +86,7 @@ export async function autodiscoverJsonRoutes (app: FastifyInstance, options: { p
     }
     const address = parseEmailAddress(email ?? '')
     if (address === undefined) throw new AppError('INVALID_EMAIL_ADDRESS', 'Email must be an address such as alice@example.com')
-    const match = await app.providers.lookup(address.domain)
+    const match = await app.providers.lookup(address.domain, request.log)
     if (match === undefined) throw unknownDomainError(address.domain)
     const elsewhere = match.provider.autodiscover?.redirectUrl
     return { Protocol: SUPPORTED_PROTOCOL, Url: elsewhere ?? `${publicBaseUrl(options.publicBaseUrl, request)}${AUTODISCOVER_XML_PATH}` }

@@ -137,7 +137,7 @@ async function poxRoutes (app: FastifyInstance, options: { publicBaseUrl: string
     const parsed = parseAutodiscoverRequest(request.body)
     if (!parsed.ok) throw new AppError(parsed.code, parsed.detail)
     const { address, schema } = parsed.request
-    const match = await app.providers.lookup(address.domain)
+    const match = await app.providers.lookup(address.domain, request.log)
     if (match === undefined) throw unknownDomainError(address.domain)
     return reply.header('cache-control', NO_STORE).type(XML_CONTENT_TYPE).send(renderAutodiscover(match.provider, { address, schema }))
   })

@@ -32,7 +32,7 @@ export async function tlsAskRoutes (app: FastifyInstance): Promise<void> {
   }, async (request, reply) => {
     const host = request.query.domain
     const domain = DISCOVERY_HOST.test(host.trim()) ? domainFromHost(host) : undefined
-    const match = domain === undefined ? undefined : await app.providers.lookup(domain)
+    const match = domain === undefined ? undefined : await app.providers.lookup(domain, request.log)
     if (domain === undefined || match === undefined) {
       return sendProblem(reply, 'UNKNOWN_DOMAIN', `${host} is not autoconfig.<domain> or autodiscover.<domain> of a domain served here`)
     }

@@ -87,3 +87,9 @@ t.test('a route can state its outcome when the status does not tell', async (t) 
   const text = (await app.inject({ method: 'GET', url: '/metrics' })).body
   t.equal(sample(text, 'mail_autoconfig_requests_total{kind="autodiscover",outcome="not_found"}'), 1)
 })
+
+t.test('without MX lookups there are no MX series', async (t) => {
+  const app = await build(t)
+  const text = (await app.inject({ url: '/metrics' })).body
+  t.notMatch(text, /mail_autoconfig_mx_/)
+})

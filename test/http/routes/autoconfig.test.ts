@@ -15,7 +15,8 @@ t.test('Gmail, as Thunderbird asks for it on both autoconfig URLs', async (t) =>
     t.match(res.headers.etag, /^"[A-Za-z0-9_-]{27}"$/)
     t.equal(XMLValidator.validate(res.body), true)
     const ep = parseXml(res.body, ARRAYS).clientConfig.emailProvider
-    t.same(ep.domain, ['gmail.com', 'googlemail.com'])
+    t.same(ep.domain, ['gmail.com', 'googlemail.com', ...['google.com', 'l.google.com', 'aspmx.l.google.com'].map((d) => ({ '#text': d, '@_purpose': 'mx' }))],
+      'then the MX domains of its Workspace MX hosts (smtp.google.com, aspmx.l.google.com, *.aspmx.l.google.com)')
     const imap = ep.incomingServer[0]
     t.same([imap['@_type'], imap.hostname, imap.port, imap.socketType, imap.username, imap.authentication], ['imap', 'imap.gmail.com', '993', 'SSL', '%EMAILADDRESS%', ['OAuth2', 'password-cleartext']])
     t.same(ep.outgoingServer.map((s: any) => [s.hostname, s.port, s.socketType, s.username]), [
