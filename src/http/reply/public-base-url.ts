@@ -4,7 +4,7 @@
  * from configuration (AppOptions.publicBaseUrl); without it, from the request: its protocol (X-Forwarded-Proto
  * when the proxy is trusted) and Host header.
  */
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { AppError } from '../../errors.ts'
 
 /** Validates a configured base URL: http(s), no query or fragment; returned without a trailing slash. */
@@ -37,6 +37,13 @@ export function requestBaseUrl (request: FastifyRequest): string {
   return baseUrlOf(request.protocol, request.host)
 }
 
-export function publicBaseUrl (configured: string | undefined, request: FastifyRequest): string {
-  return configured ?? requestBaseUrl(request)
+/**
+ * The configured base URL, else the request's. An answer built from the request's Host differs by Host, so it says
+ * `Vary: Host`: a shared cache must not hand `Host: evil.example`'s links to everyone else (RFC 9110 §12.5.5).
+ */
+export function publicBaseUrl (configured: string | undefined, request: FastifyRequest, reply: FastifyReply): string {
+  if (configured !== undefined) return configured
+  const vary = reply.getHeader('vary')
+  reply.header('vary', vary === undefined || vary === '' ? 'Host' : `${String(vary)}, Host`)
+  return requestBaseUrl(request)
 }

@@ -92,7 +92,7 @@ export async function apiRoutes (app: FastifyInstance, options: ApiOptions): Pro
     if (address === undefined) throw new AppError('INVALID_EMAIL_ADDRESS', 'email must be an address such as alice@example.com', { parameter: 'email' })
     const match = await app.providers.lookup(address.domain, request.log)
     if (match === undefined) throw unknownDomain(reply, address.domain)
-    const base = publicBaseUrl(configuredBaseUrl, request)
+    const base = publicBaseUrl(configuredBaseUrl, request, reply)
     reply.header('cache-control', API_CACHE_CONTROL)
     return apiLookup(match.provider, { address, match, links: lookupLinks(base, address) })
   })

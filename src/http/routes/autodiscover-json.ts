@@ -80,7 +80,7 @@ function sendV2Error (error: FastifyError, request: FastifyRequest, reply: Fasti
 export async function autodiscoverJsonRoutes (app: FastifyInstance, options: { publicBaseUrl: string | undefined }): Promise<void> {
   app.setErrorHandler(sendV2Error)
 
-  async function answer (request: FastifyRequest, email: string | undefined, protocol: string | undefined): Promise<z.infer<typeof v2Answer>> {
+  async function answer (request: FastifyRequest, reply: FastifyReply, email: string | undefined, protocol: string | undefined): Promise<z.infer<typeof v2Answer>> {
     if (protocol?.toLowerCase() !== SUPPORTED_PROTOCOL.toLowerCase()) {
       throw new AppError('INVALID_PROTOCOL', `The given protocol value '${sanitised(protocol ?? '')}' is invalid. Supported values are '${SUPPORTED_PROTOCOL}'`)
     }
@@ -89,7 +89,7 @@ export async function autodiscoverJsonRoutes (app: FastifyInstance, options: { p
     const match = await app.providers.lookup(address.domain, request.log)
     if (match === undefined) throw unknownDomainError(address.domain)
     const elsewhere = match.provider.autodiscover?.redirectUrl
-    return { Protocol: SUPPORTED_PROTOCOL, Url: elsewhere ?? `${publicBaseUrl(options.publicBaseUrl, request)}${AUTODISCOVER_XML_PATH}` }
+    return { Protocol: SUPPORTED_PROTOCOL, Url: elsewhere ?? `${publicBaseUrl(options.publicBaseUrl, request, reply)}${AUTODISCOVER_XML_PATH}` }
   }
 
   const typed = app.withTypeProvider<ZodTypeProvider>()
@@ -100,7 +100,7 @@ export async function autodiscoverJsonRoutes (app: FastifyInstance, options: { p
       tags: ['autodiscover'],
       summary: 'Autodiscover v2: where the Outlook autodiscover (POX) endpoint is, for Email',
     },
-  }, async (request) => answer(request, request.query.Email, request.query.Protocol))
+  }, async (request, reply) => answer(request, reply, request.query.Email, request.query.Protocol))
 
   typed.get(AUTODISCOVER_JSON_V1_PATH, {
     schema: {
@@ -110,5 +110,5 @@ export async function autodiscoverJsonRoutes (app: FastifyInstance, options: { p
       tags: ['autodiscover'],
       summary: 'Autodiscover v2, path form: where the Outlook autodiscover (POX) endpoint is, for the address in the path',
     },
-  }, async (request) => answer(request, request.params.email, request.query.Protocol))
+  }, async (request, reply) => answer(request, reply, request.params.email, request.query.Protocol))
 }
