@@ -1,13 +1,7 @@
-import { Writable } from 'node:stream'
 import t from 'tap'
-import { check, run } from '../../src/cli/cli.ts'
+import { check } from '../../src/cli/cli.ts'
 import { BUNDLED_DIR, INVALID_PROVIDERS_DIR, LINT_PROVIDERS_DIR } from '../helper.ts'
-
-function sink () {
-  const chunks: string[] = []
-  const stream = new Writable({ write (chunk, _enc, done) { chunks.push(String(chunk)); done() } })
-  return { stream, text: () => chunks.join('') }
-}
+import { runCaptured, sink } from './support.ts'
 
 t.test('check passes the bundled providers', async (t) => {
   const out = sink()
@@ -27,22 +21,6 @@ t.test('check lists every problem with its position and exits 1', async (t) => {
   t.match(lines.at(-1), /^\d+ problem\(s\) in /)
   t.equal(out.text(), '')
 })
-
-/** Runs the command line with process.stdout and process.stderr captured. */
-async function runCaptured (argv: string[]) {
-  const out: string[] = []
-  const err: string[] = []
-  const { write: writeOut } = process.stdout
-  const { write: writeErr } = process.stderr
-  process.stdout.write = ((chunk: string) => { out.push(String(chunk)); return true }) as typeof process.stdout.write
-  process.stderr.write = ((chunk: string) => { err.push(String(chunk)); return true }) as typeof process.stderr.write
-  try {
-    return { code: await run(argv), out: out.join(''), err: err.join('') }
-  } finally {
-    process.stdout.write = writeOut
-    process.stderr.write = writeErr
-  }
-}
 
 t.test('command arguments: import needs one input; unknown options are usage errors; check takes --strict', async (t) => {
   t.match(await runCaptured(['import']), { code: 2, err: /^import takes one file or directory\nUsage:/ })

@@ -1,15 +1,8 @@
-import { Writable } from 'node:stream'
 import t from 'tap'
-import { run } from '../../src/cli/cli.ts'
 import { runDns, type DnsOptions } from '../../src/cli/dns-command.ts'
 import { BUNDLED_DIR, VALID_PROVIDERS_DIR } from '../helper.ts'
 import { startDnsServer, type ZoneEntry, type ZoneRecord } from '../dns/support.ts'
-
-function sink () {
-  const chunks: string[] = []
-  const stream = new Writable({ write (chunk, _enc, done) { chunks.push(String(chunk)); done() } })
-  return { stream, text: () => chunks.join('') }
-}
+import { runCaptured, sink } from './support.ts'
 
 const config = (servers?: string[]): DnsOptions['config'] => ({ providersDir: VALID_PROVIDERS_DIR, publicBaseUrl: 'https://ac.example.net', dns: { servers, timeoutMs: 500 } })
 
@@ -88,22 +81,6 @@ t.test('what it cannot do is one line and exit 1', async (t) => {
   t.match(await dns({ domain: 'not a domain' }), { code: 1, err: '"not a domain" is not a domain such as example.com\n' })
   t.match(await dns({ domain: 'minimal.test', config: { ...config(), publicBaseUrl: undefined } }), { code: 1, err: /^dns needs PUBLIC_BASE_URL/ })
 })
-
-/** Runs the command line with process.stdout and process.stderr captured. */
-async function runCaptured (argv: string[]) {
-  const out: string[] = []
-  const err: string[] = []
-  const { write: writeOut } = process.stdout
-  const { write: writeErr } = process.stderr
-  process.stdout.write = ((chunk: string) => { out.push(String(chunk)); return true }) as typeof process.stdout.write
-  process.stderr.write = ((chunk: string) => { err.push(String(chunk)); return true }) as typeof process.stderr.write
-  try {
-    return { code: await run(argv), out: out.join(''), err: err.join('') }
-  } finally {
-    process.stdout.write = writeOut
-    process.stderr.write = writeErr
-  }
-}
 
 t.test('mail-autoconfig dns <domain> reads settings from flags and the environment', async (t) => {
   const gmail = await runCaptured(['dns', 'gmail.com', '--public-base-url', 'https://autoconfig.example.org', '--providers-dir', BUNDLED_DIR])
