@@ -8,13 +8,15 @@ export type NoteKind = 'fixed' | 'dropped' | 'error'
 
 export interface ImportNote {
   line: number
+  /** Where a parser could say it (a file that is not well-formed). */
+  col?: number
   kind: NoteKind
   message: string
 }
 
-/** `file:line: kind: what and why`, the format every import note is printed in. */
+/** `file:line[:col]: kind: what and why`, the format every import note is printed in. */
 export function formatNote (file: string, note: ImportNote): string {
-  return `${file}:${note.line}: ${note.kind}: ${note.message}`
+  return `${file}:${note.line}${note.col === undefined ? '' : `:${note.col}`}: ${note.kind}: ${note.message}`
 }
 
 export class ImportLog {
@@ -28,8 +30,8 @@ export class ImportLog {
     this.notes.push({ line, kind: 'dropped', message })
   }
 
-  error (line: number, message: string): void {
-    this.notes.push({ line, kind: 'error', message })
+  error (line: number, message: string, col?: number): void {
+    this.notes.push({ line, ...(col === undefined ? {} : { col }), kind: 'error', message })
   }
 
   get failed (): boolean {

@@ -247,8 +247,8 @@ function header (source: string, notes: readonly ImportNote[]): string[] {
   ]
 }
 
-function failure (source: string, line: number, message: string, log = new ImportLog()): ImportOutcome {
-  log.error(line, message)
+function failure (source: string, line: number, message: string, log = new ImportLog(), col?: number): ImportOutcome {
+  log.error(line, message, col)
   return { ok: false, source, notes: log.sorted() }
 }
 
@@ -304,7 +304,7 @@ function read (source: ImportSource): XmlDocument | ImportOutcome {
   try {
     return readXml(source.text)
   } catch (error) {
-    if (error instanceof XmlReadError) return failure(source.file, error.line, error.message)
+    if (error instanceof XmlReadError) return failure(source.file, error.line, error.message, new ImportLog(), error.col)
     throw error
   }
 }

@@ -36,10 +36,12 @@ export interface XmlDocument {
 
 export class XmlReadError extends Error {
   readonly line: number
-  constructor (line: number, message: string) {
+  readonly col: number | undefined
+  constructor (line: number, message: string, col?: number) {
     super(message)
     this.name = 'XmlReadError'
     this.line = line
+    this.col = col
   }
 }
 
@@ -135,7 +137,16 @@ export function readXml (input: string): XmlDocument {
   const lineAt = lineIndex(text)
   refuseDtdAndUnknownEntities(text, lineAt)
   const valid = XMLValidator.validate(text)
-  if (valid !== true) throw new XmlReadError(valid.err.line, `not well-formed XML: ${valid.err.msg}`)
+  if (valid !== true) {
+    // The validator reports a file that ends inside elements with the JSON of their names; say which, and where.
+    const open = /^Invalid '(\[.*\])' found\.$/s.exec(valid.err.msg)
+    if (open !== null) {
+      const names = JSON.parse(open[1]!) as string[]
+      const lines = text.split('\n')
+      throw new XmlReadError(lines.length, `unexpected end of file inside <${names.at(-1) ?? ''}>`, lines.at(-1)!.length + 1)
+    }
+    throw new XmlReadError(valid.err.line, `not well-formed XML: ${valid.err.msg}`, valid.err.col)
+  }
 
   const top = toNodes(parser.parse(text) as ParsedNode[], lineAt)
   const elements = top.filter((node): node is XmlElement => node.kind === 'element')

@@ -48,3 +48,14 @@ t.test('invalid providers export nothing', async (t) => {
   t.match(result.err.at(-1), /^\d+ problem\(s\) in .*; nothing exported$/)
   t.same(await readdir(out), [])
 })
+
+t.test('an --out that cannot be written is one line naming the path, and exit 1 (issue 31)', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'export-out-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  const file = join(dir, 'a-file')
+  await writeFile(file, 'not a directory')
+  const result = await exportTo(VALID_PROVIDERS_DIR, file)
+  t.equal(result.code, 1)
+  t.same(result.err, [`cannot write the export to ${join(file, 'v1.1')}: a part of the path is a file, not a directory; nothing more exported`])
+  t.same(result.out, [])
+})

@@ -40,7 +40,7 @@ t.test('a directory: good files are written and pass check, bad ones are reporte
   t.equal(result.out[0], `${input}: skipped 1 file(s) not named *.xml: README.md`)
   t.ok(result.out.includes(`${join(input, 'quirks.example.xml')}:6: fixed: <domain> quirks.example is listed twice; kept once`), 'notes name the input file and line')
   t.equal(result.out.at(-1), `imported 1 of 2 file(s) into ${out}: 12 fix(es), 10 value(s) not carried over; each file lists its notes at the top`)
-  t.match(result.err, [/^.*broken\.xml:1: error: not well-formed XML: /, `${join(input, 'broken.xml')}: not imported`])
+  t.match(result.err, [/^.*broken\.xml:1:\d+: error: not well-formed XML: /, `${join(input, 'broken.xml')}: not imported`])
   t.same(await readdir(out), ['quirks.example.yaml'])
   t.equal(await check(out, sink().stream, sink().stream), 0, 'the produced file passes check')
 })

@@ -125,7 +125,11 @@ t.test('files that cannot become a provider are refused with the reason', async 
   t.same(refuse('<clientConfig>\n<emailProvider id="a">&bogus;</emailProvider></clientConfig>'), [
     'x.xml:2: error: &bogus; is not defined: without a DTD only &amp; &lt; &gt; &quot; &apos; and numeric references such as &#233; exist',
   ])
-  t.match(refuse('<clientConfig><emailProvider></clientConfig>'), [/^x\.xml:1: error: not well-formed XML: /])
+  t.match(refuse('<clientConfig><emailProvider></clientConfig>'), [/^x\.xml:1:\d+: error: not well-formed XML: /])
+  // Issue 31: a truncated file says where it ends and inside what, not the parser's tag stack.
+  t.same(refuse('<clientConfig version="1.1">\n<emailProvider id="x">\n<incomingServer type="imap"><hostname>imap'), [
+    'x.xml:3:43: error: unexpected end of file inside <hostname>',
+  ])
   t.same(refuse('<html><body/></html>'), ['x.xml:1: error: the root element is <html>, not <clientConfig>: not a Mozilla autoconfig file'])
   t.same(refuse('<clientConfig version="1.1"/>'), ['x.xml:1: error: no <emailProvider>: there is no provider to import'])
   t.same(refuse(MINIMAL(IMAP + SMTP).replace('<domain>x.example</domain>', '')), ['x.xml:1: error: no usable <domain>: nothing could be looked up (Thunderbird rejects such a file too)'])
