@@ -13,11 +13,16 @@ import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import pino, { type Bindings, type ChildLoggerOptions, type DestinationStream, type Level, type Logger, type LoggerOptions } from 'pino'
 import type PinoPretty from 'pino-pretty'
 
-const ADDRESS_IN_TEXT = /([^\s@/?&=:;,"'<>%]+)(@|%40)([a-z0-9.-]+\.[a-z0-9-]+)/gi
+/**
+ * Whatever stands before an `@` or `%40` (up to a space or a URL delimiter) is someone's local part, whether or not
+ * the rest is a valid address: `someone@@gmail.com`, `someone%2Btag%40gmail.com`, `someone@localhost`,
+ * `someone@b%C3%BCcher.example`. The domain after it is kept, since it is what operators debug by.
+ */
+const ADDRESS_IN_TEXT = /([^\s@/?&=:;,"'<>]+)(@|%40)/gi
 
 /** `alice@example.com` → `a***@example.com`; the domain stays, since it is what operators debug by. */
 export function redactAddress (address: string): string {
-  return address.replace(ADDRESS_IN_TEXT, (_m, local: string, at: string, domain: string) => `${local.slice(0, 1)}***${at}${domain}`)
+  return address.replace(ADDRESS_IN_TEXT, (_m, local: string, at: string) => `${local.slice(0, 1)}***${at}`)
 }
 
 /** Wherever these appear in a logged object they are replaced, whatever the log call passed in. */

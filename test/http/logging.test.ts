@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream'
+import fc from 'fast-check'
 import t from 'tap'
 import { createLogger, lazyChildLoggerFactory, redactAddress } from '../../src/http/logging.ts'
 import { buildApp } from '../../src/app.ts'
@@ -26,8 +27,27 @@ t.test('redactAddress keeps the first letter and the domain', async (t) => {
     ['from bob@mail.com and carol+tag@mail.com', 'from b***@mail.com and c***@mail.com'],
     ['no address here', 'no address here'],
     ['gmail.com', 'gmail.com'],
+    // Issue 31: what the masker used to miss.
+    ['/mail/config-v1.1.xml?emailaddress=someone@@gmail.com', '/mail/config-v1.1.xml?emailaddress=s***@@gmail.com'],
+    ['/v1.1/someone@b%C3%BCcher.example', '/v1.1/s***@b%C3%BCcher.example'],
+    ['?emailaddress=someone%2Btag%40gmail.com', '?emailaddress=s***%40gmail.com'],
+    ['someone@localhost', 's***@localhost'],
   ]
   for (const [input, expected] of cases) t.equal(redactAddress(input), expected, input)
+})
+
+t.test('no local part survives redaction, whatever surrounds it (property, issue 31)', async (t) => {
+  const localChar = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789.+-_~!$*%'.split(''))
+  const local = fc.array(localChar, { minLength: 4, maxLength: 20 }).map((chars) => `Q${chars.join('')}`)
+  const domain = fc.oneof(fc.domain(), fc.constantFrom('localhost', 'b%C3%BCcher.example', '@gmail.com', ''))
+  const at = fc.constantFrom('@', '%40')
+  const around = fc.constantFrom('', '/v1.1/', '?emailaddress=', '/api/v1/domains/', '/autodiscover/autodiscover.json/v1.0/', 'user ', '"')
+  fc.assert(fc.property(around, local, at, domain, (before, name, sign, host) => {
+    // An encoded `+` or `@` inside the local part is part of it too.
+    const encoded = name.replaceAll('+', '%2B')
+    const out = redactAddress(`${before}${encoded}${sign}${host}`)
+    return !out.includes(encoded.slice(1)) && !out.includes(name.slice(1))
+  }), { numRuns: 2000 })
 })
 
 t.test('request logs: request id on every line, no address, no Authorization, no cookie', async (t) => {
