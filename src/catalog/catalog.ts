@@ -81,20 +81,12 @@ export class Catalog {
       if (owner === undefined) byId.set(provider.id, provider)
       else onClash({ kind: 'id', provider, owner })
       provider.domains.forEach((pattern, domainIndex) => {
-        const wildcard = pattern.startsWith('*.')
-        const map = wildcard ? this.#wildcard : this.#exact
-        const key = wildcard ? pattern.slice(2) : pattern
-        const claimed = map.get(key)
-        if (claimed === undefined) map.set(key, provider)
-        else onClash({ kind: 'domain', provider, domainIndex, owner: claimed })
+        const owner = claim(pattern, provider, this.#exact, this.#wildcard)
+        if (owner !== undefined) onClash({ kind: 'domain', provider, domainIndex, owner })
       })
       provider.mx?.forEach((pattern, mxIndex) => {
-        const suffix = pattern.startsWith('*.')
-        const map = suffix ? this.#mxSuffix : this.#mxExact
-        const key = suffix ? pattern.slice(2) : pattern
-        const claimed = map.get(key)
-        if (claimed === undefined) map.set(key, provider)
-        else onClash({ kind: 'mx', provider, mxIndex, owner: claimed })
+        const owner = claim(pattern, provider, this.#mxExact, this.#mxSuffix)
+        if (owner !== undefined) onClash({ kind: 'mx', provider, mxIndex, owner })
       })
     }
     this.providers = byId
@@ -134,6 +126,19 @@ export class Catalog {
     if (answer === undefined) this.#answers.set(key, answer = make())
     return answer
   }
+}
+
+/**
+ * Files `pattern` (`host` or `*.suffix`) under `provider` in the exact or the suffix index; returns the provider
+ * that had claimed it already, which keeps it.
+ */
+function claim (pattern: string, provider: Provider, exact: Map<string, Provider>, suffixes: Map<string, Provider>): Provider | undefined {
+  const suffix = pattern.startsWith('*.')
+  const map = suffix ? suffixes : exact
+  const key = suffix ? pattern.slice(2) : pattern
+  const owner = map.get(key)
+  if (owner === undefined) map.set(key, provider)
+  return owner
 }
 
 function throwClash (clash: Clash): never {

@@ -4,11 +4,11 @@
  * `--check`, each record as the configured resolvers see it. Exit 0 when the records were printed (and, with
  * `--check`, every one is in place), 1 otherwise.
  */
-import { Resolver } from 'node:dns/promises'
 import { loadProviders } from '../catalog/load.ts'
 import { formatProblem } from '../catalog/report.ts'
 import type { Config } from '../config.ts'
 import { checkRecords, type CheckedRecord, type RecordResolver } from '../dns/check-records.ts'
+import { dnsResolver } from '../dns/resolver.ts'
 import { normalizeDomain } from '../model/email-address.ts'
 import { dnsAdvice, recordData, zoneText } from '../render/dns-zone.ts'
 
@@ -17,13 +17,6 @@ export interface DnsOptions {
   json: boolean
   check: boolean
   config: Pick<Config, 'providersDir' | 'publicBaseUrl' | 'dns'>
-}
-
-/** A resolver asking `servers` (the system's when undefined), giving up on a name after `timeoutMs`. */
-export function dnsResolver ({ servers, timeoutMs }: Config['dns']): Resolver {
-  const resolver = new Resolver({ timeout: timeoutMs, tries: 1 })
-  if (servers !== undefined) resolver.setServers(servers)
-  return resolver
 }
 
 /** One line of `--check` output: the status, the record as the zone writes it, and what was found instead. */

@@ -12,10 +12,11 @@
  *
  * The counts by outcome are kept here (`stats`) and exported as metrics by the HTTP layer.
  */
-import { Resolver } from 'node:dns/promises'
+import type { Resolver } from 'node:dns/promises'
 import type { MxRecord } from '../catalog/mx-match.ts'
 import { toAsciiHostname } from '../model/provider.ts'
 import { MemoryMxCache, type MxAnswer, type MxAnswerCache } from './mx-cache.ts'
+import { dnsResolver } from './resolver.ts'
 
 /** What a lookup came to: an answer of DNS, or `busy` when the cap on queries in flight was reached. */
 export const MX_OUTCOMES = ['found', 'nxdomain', 'no_mx', 'failed', 'timeout', 'busy'] as const
@@ -88,8 +89,7 @@ export class MxResolver {
     this.#maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT
     this.#lifetimes = { ...DEFAULT_MX_LIFETIMES, ...options.lifetimes }
     this.#cache = options.cache ?? new MemoryMxCache(DEFAULT_MX_CACHE_SIZE)
-    this.#resolver = new Resolver({ timeout: this.#timeoutMs, tries: 1 })
-    if (options.servers !== undefined) this.#resolver.setServers([...options.servers])
+    this.#resolver = dnsResolver({ servers: options.servers, timeoutMs: this.#timeoutMs })
   }
 
   /** Queries to DNS outstanding now (a query the timer gave up on counts until c-ares ends it). */

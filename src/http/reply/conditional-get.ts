@@ -1,8 +1,7 @@
 /**
  * Conditional GET for JSON routes (RFC 9110 §13.1.2): an `onSend` hook that tags every successful GET/HEAD answer
  * with a strong ETag of the bytes serialized through the route's schema, and answers 304 when `If-None-Match`
- * already names it. A route that prepared its body (and tag) ahead sets `ETag` itself; the hook then only
- * compares. Routes that serve prepared XML (autoconfig) do all of this in the handler and need no hook.
+ * already names it. The autoconfig routes, whose documents and tags the catalog keeps, do this in the handler.
  */
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { etagOf, ifNoneMatchHits } from './etag.ts'
@@ -12,11 +11,8 @@ export function conditionalGet (request: FastifyRequest, reply: FastifyReply, pa
     done(null, payload)
     return
   }
-  let etag = reply.getHeader('etag')
-  if (typeof etag !== 'string') {
-    etag = etagOf(payload)
-    reply.header('etag', etag)
-  }
+  const etag = etagOf(payload)
+  reply.header('etag', etag)
   if (ifNoneMatchHits(request.headers['if-none-match'], etag)) {
     reply.code(304).removeHeader('content-type')
     // No body either way; HEAD's own hook (which runs after this one) needs the body to state the length a 200
