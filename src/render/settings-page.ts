@@ -120,7 +120,7 @@ const HOW_MATCHED = {
   mx: (match: Match, name: string) => `${match.domain} is hosted by ${name}: its mail goes to ${match.mxHost ?? match.pattern} (found by its MX record).`,
 } as const satisfies Record<MatchKind, (match: Match, name: string) => string>
 
-function* localizedTexts (provider: Provider): Iterable<LocalizedText> {
+function * localizedTexts (provider: Provider): Iterable<LocalizedText> {
   yield * provider.enable?.instructions ?? []
   for (const doc of provider.documentation) yield * doc.descriptions
 }
@@ -179,7 +179,7 @@ export function addressProblem (text: string): string {
   if (at === -1) return 'An e-mail address has an @ between the name and the domain, such as alice@example.com.'
   const domain = trimmed.slice(at + 1)
   if (at === 0) return 'Type the part before the @ too, such as alice@example.com.'
-  if (normalizeDomain(domain) === undefined) return `The part after the @ is not a domain name such as example.com.`
+  if (normalizeDomain(domain) === undefined) return 'The part after the @ is not a domain name such as example.com.'
   return 'The part before the @ is not valid in an e-mail address: it may not hold spaces, quotes, brackets, commas or a second @, nor start or end with a dot.'
 }
 
