@@ -201,7 +201,7 @@ t.test('no inline script or style; every asset the page names is served from thi
     t.equal(res.headers['content-security-policy'], PAGE_CSP)
     t.notMatch(PAGE_CSP, /unsafe-inline/)
     const document = documentOf(res.body)
-    const assets = [...document.querySelectorAll('link[href], script[src]')].map((el) => el.getAttribute('href') ?? el.getAttribute('src')!)
+    const assets = [...document.querySelectorAll('link[rel="stylesheet"], script[src]')].map((el) => el.getAttribute('href') ?? el.getAttribute('src')!)
     t.same(assets, ['/assets/settings.css', '/assets/copy.js'])
     for (const asset of assets) {
       const served = await app.inject({ url: asset })
