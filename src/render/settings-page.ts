@@ -82,11 +82,9 @@ export interface ServerView {
 
 export interface SettingsPageView {
   email: string
-  domain: string
-  provider: { id: string, name: string }
-  /** One sentence on how the domain found its provider (see HOW_MATCHED). */
+  providerName: string
+  /** One sentence on how the domain found its provider (see HOW_MATCHED); an `mx` match names the provider that hosts it. */
   howMatched: string
-  matchedBy: MatchKind
   /** The language the provider's texts were picked in. */
   language: string
   imap: ServerView[]
@@ -194,10 +192,8 @@ export async function settingsPage (provider: Provider, context: SettingsPageCon
   const preferredIncoming = provider.incoming[0]
   return {
     email: address.address,
-    domain: address.domain,
-    provider: { id: provider.id, name: provider.name },
+    providerName: provider.name,
     howMatched: HOW_MATCHED[match.matchedBy](match, provider.name),
-    matchedBy: match.matchedBy,
     language,
     imap: serversOf(provider.incoming, 'imap', address),
     pop3: serversOf(provider.incoming, 'pop3', address),
