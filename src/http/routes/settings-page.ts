@@ -48,7 +48,7 @@ export async function settingsPageRoutes (app: FastifyInstance, options: Setting
       const problem = Array.isArray(given) ? 'Type one e-mail address, not several.' : addressProblem(text)
       return reply.code(400).viewAsync('home', { email: text, problem })
     }
-    const match = await app.providers.lookup(address.domain)
+    const match = await app.providers.lookup(address.domain, request.log)
     if (match === undefined) {
       reply.code(404).header('cache-control', NOT_FOUND_CACHE_CONTROL)
       return reply.viewAsync('unknown-domain', { email: address.address, domain: address.domain })

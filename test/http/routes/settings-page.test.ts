@@ -1,9 +1,14 @@
 import { parseHTML } from 'linkedom'
 import t from 'tap'
+import { buildApp } from '../../../src/app.ts'
 import { loadProviders } from '../../../src/catalog/load.ts'
+import { catalogResolver, ProviderLookup } from '../../../src/catalog/lookup.ts'
+import { mxDomainResolver } from '../../../src/dns/mx-domain-resolver.ts'
+import { MxResolver } from '../../../src/dns/mx-resolver.ts'
 import { Readiness } from '../../../src/http/plugins/readiness.ts'
 import { PAGE_CSP } from '../../../src/http/plugins/security-headers.ts'
 import type { Provider } from '../../../src/model/provider.ts'
+import { startDnsServer } from '../../dns/support.ts'
 import { BUNDLED_DIR, build, VALID_PROVIDERS_DIR } from '../../helper.ts'
 
 const BASE = 'https://autoconfig.example.net'
@@ -135,6 +140,26 @@ t.test('hostile addresses: echoed only as text, in the field and on the page', a
   t.same(serverTables(document).map((table) => table.rows.Username), [odd, odd, odd, odd])
   t.equal(document.querySelector('.apple a')!.getAttribute('href'), `${BASE}/mobileconfig?emailaddress=${encodeURIComponent(odd)}`)
   t.equal(document.querySelector('title')!.textContent, `Mail settings for ${odd}`)
+})
+
+t.test('a custom domain found by its MX record: the page says which provider hosts it, and its settings', async (t) => {
+  const dns = await startDnsServer(t, { 'smallshop.example': { mx: [{ exchange: 'aspmx.l.google.com', priority: 1 }] } })
+  const loaded = await loadProviders(BUNDLED_DIR)
+  if (!loaded.ok) throw new Error('bundled providers must load')
+  const mx = new MxResolver({ servers: [dns.address], timeoutMs: 1000 })
+  const app = await buildApp({ lookup: new ProviderLookup(loaded.catalog, [catalogResolver, mxDomainResolver(mx)]), rateLimit: false })
+  t.teardown(() => app.close())
+  const res = await app.inject({ url: '/settings?email=bob@smallshop.example' })
+  t.equal(res.statusCode, 200)
+  const document = documentOf(res.body)
+  t.equal(document.querySelector('.lead .match')!.textContent, 'smallshop.example is hosted by Google Mail: its mail goes to aspmx.l.google.com (found by its MX record).')
+  t.same(serverTables(document).map((table) => [table.rows.Server, table.rows.Username]), [
+    ['imap.gmail.com', 'bob@smallshop.example'],
+    ['pop.gmail.com', 'bob@smallshop.example'],
+    ['smtp.gmail.com', 'bob@smallshop.example'],
+    ['smtp.gmail.com', 'bob@smallshop.example'],
+  ])
+  t.equal(dns.queries.get('MX smallshop.example'), 1, 'asked DNS once')
 })
 
 t.test('a bad address: 400, the form again with what was typed, and the reason', async (t) => {
