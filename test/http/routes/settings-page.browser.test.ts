@@ -144,7 +144,8 @@ t.test('axe-core: no serious or critical violation, light and dark; dark mode fo
   const backgrounds: Record<string, string> = {}
   for (const colorScheme of ['light', 'dark'] as const) {
     const { page, problems } = await openPage(t, { colorScheme })
-    for (const url of ['/', '/settings?email=alice@gmail.com', '/settings?email=alice@gmx.de', '/settings?email=alice', '/settings?email=alice@unknown.example']) {
+    // Each page the templates make: the form, settings (GMX's: IMAP and POP3 alternatives, a German text), the 400 and the 404.
+    for (const url of ['/', '/settings?email=alice@gmx.de', '/settings?email=alice', '/settings?email=alice@unknown.example']) {
       await page.goto(url)
       t.same(await seriousViolations(page), [], `${colorScheme} ${url}`)
     }
