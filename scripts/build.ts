@@ -8,10 +8,12 @@
  *
  * The layout is flat, and tests rely on it: dist/server.js, cli.js, healthcheck.js, load-worker.js and the chunks
  * they share, side by side. Modules find their neighbours from `import.meta.url` (`../providers`,
- * `../package.json`, `./load-worker.js`), which resolve the same from src/<module>.ts and dist/<chunk>.js.
+ * `../package.json`, `./load-worker.js`), which resolve the same from src/<module>.ts and dist/<chunk>.js. The
+ * settings page's templates and static files (src/views, src/public) are copied beside the bundle as dist/views
+ * and dist/public for the same reason (src/page-files.ts).
  */
 import { existsSync, readFileSync } from 'node:fs'
-import { readFile, rm } from 'node:fs/promises'
+import { cp, readFile, rm } from 'node:fs/promises'
 import { dirname, join, relative, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build, type Plugin } from 'esbuild'
@@ -29,6 +31,9 @@ const ENTRY_POINTS = {
   cli: 'src/bin/cli.ts',
   healthcheck: 'src/bin/healthcheck.ts',
 }
+
+/** Directories copied as they are from src/ into dist/, found there beside the bundle (src/page-files.ts). */
+const COPIED_DIRS = ['views', 'public']
 
 /** The package a file in node_modules belongs to: its name and root (the nearest package.json with a name). */
 function packageOf (file: string): { name: string, root: string } {
@@ -84,3 +89,4 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 })
+for (const dir of COPIED_DIRS) await cp(`${ROOT}/src/${dir}`, `${ROOT}/dist/${dir}`, { recursive: true })

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Container smoke test: builds the image from the Dockerfile and runs it the way an admin would.
-#   1. bundled providers: /readyz answers, Gmail's autoconfig is served, the HEALTHCHECK passes;
+#   1. bundled providers: /readyz answers, Gmail's autoconfig and settings page are served, the HEALTHCHECK passes;
 #   2. a custom providers directory mounted over /app/providers: it replaces the bundled ones, and an edit to it
 #      is served without a restart;
 #   each run stops with SIGTERM and must exit 0. Containers, the image's temporary files and the providers
@@ -109,6 +109,8 @@ step "run with the bundled providers on $base"
 wait_ready "$base"
 expect "$base/mail/config-v1.1.xml?emailaddress=alice@gmail.com" 200 '<hostname>imap\.gmail\.com</hostname>' "Gmail's autoconfig is served"
 expect "$base/v1.1/unknown.example" 404 'UNKNOWN_DOMAIN' "an unknown domain is 404"
+expect "$base/settings?email=alice@gmail.com" 200 'data-copy="IMAP server name">imap\.gmail\.com<' "the settings page (templates shipped in dist/views)"
+expect "$base/assets/settings.css" 200 'prefers-color-scheme' "the settings page's stylesheet (dist/public)"
 expect "$base/metrics" 200 'mail_autoconfig_requests_total\{kind="autoconfig",outcome="served"\} 1' "metrics count the request"
 podman healthcheck run "$name" && echo "ok: the image's HEALTHCHECK passes"
 [ "$(podman exec "$name" id -un)" = node ] && echo "ok: runs as the node user"

@@ -21,6 +21,7 @@ import { apiRoutes } from './http/routes/api.ts'
 import { autoconfigRoutes } from './http/routes/autoconfig.ts'
 import { autodiscoverRoutes } from './http/routes/autodiscover.ts'
 import { healthRoutes } from './http/routes/health.ts'
+import { settingsPageRoutes } from './http/routes/settings-page.ts'
 import { tlsAskRoutes } from './http/routes/tls-ask.ts'
 import { serializerCompiler } from './http/reply/serializer.ts'
 import { createLogger, lazyChildLoggerFactory, type LogConfig } from './http/logging.ts'
@@ -95,5 +96,6 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   await app.register(autoconfigRoutes)
   await app.register(autodiscoverRoutes, { publicBaseUrl: options.publicBaseUrl })
   await app.register(apiRoutes, { prefix: API_PREFIX, corsOrigins: options.corsOrigins ?? ['*'], publicBaseUrl: options.publicBaseUrl })
+  await app.register(settingsPageRoutes, { publicBaseUrl: options.publicBaseUrl })
   return app
 }

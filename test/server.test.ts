@@ -2,7 +2,7 @@
  * The real, built server as a child process on 127.0.0.1: start-up, refusal to start, SIGHUP reload, https, and
  * SIGTERM with a request in flight. Builds dist/ first, exactly as `npm start` does, so these also hold the bundle
  * (scripts/build.ts) to the source: the loading workers, packages that read their own files (the docs page),
- * pino-pretty loaded on demand.
+ * pino-pretty loaded on demand, the settings page's templates and assets copied beside the bundle.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -123,6 +123,12 @@ t.test('serves Gmail; SIGTERM with a request in flight: no new connections, the 
   const css = await fetch(`${address}/docs/static/swagger-ui.css`)
   t.equal(css.status, 200)
   t.ok((await css.text()).length > 10_000, 'a static file of the docs page')
+  const page = await fetch(`${address}/settings?email=alice@gmail.com`)
+  t.equal(page.status, 200, 'the settings page: its templates found beside the bundle (dist/views)')
+  t.match(await page.text(), /<code data-copy="IMAP server name">imap\.gmail\.com<\/code>/)
+  const pageCss = await fetch(`${address}/assets/settings.css`)
+  t.equal(pageCss.status, 200, 'and its stylesheet (dist/public)')
+  t.match(await pageCss.text(), /prefers-color-scheme: dark/)
   const openapi = await (await fetch(`${address}/openapi.json`)).json()
   t.match(openapi, { openapi: '3.1.0', info: { title: 'mail-autoconfig' }, paths: { '/v1.1/{domain}': Object } })
 

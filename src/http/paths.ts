@@ -19,3 +19,9 @@ export const HEALTH_PATH = '/healthz'
 export const READY_PATH = '/readyz'
 export const METRICS_PATH = '/metrics'
 export const TLS_ASK_PATH = '/tls/allowed'
+/** The settings page for people (routes/settings-page.ts): the form, its answer, and the page's stylesheet and script. */
+export const HOME_PATH = '/'
+export const SETTINGS_PATH = '/settings'
+export const PAGE_ASSETS_PREFIX = '/assets/'
+/** The Apple configuration profile for an address, `?emailaddress=` (its own route); the settings page links to it. */
+export const MOBILECONFIG_PATH = '/mobileconfig'

@@ -8,7 +8,7 @@ import fc from 'fast-check'
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { ERRORS } from '../../../src/errors.ts'
-import { SECURITY_HEADERS } from '../../../src/http/plugins/security-headers.ts'
+import { HTML_CSP, PAGE_CSP, SECURITY_HEADERS } from '../../../src/http/plugins/security-headers.ts'
 import { V2_ERROR_CODES } from '../../../src/http/routes/autodiscover-json.ts'
 
 /** The element name injected markup uses; it must never appear as markup in an answer. */
@@ -141,6 +141,13 @@ export function assertSafeAnswer (res: LightMyRequestResponse, request: unknown)
       const entry = ERRORS[error.DebugData as keyof typeof ERRORS] ?? fail('autodiscover error code is not in the catalog')
       if (entry.status !== res.statusCode) fail('autodiscover error status differs from the catalog')
     } else if (res.statusCode >= 400) fail('an XML error answer that is not an autodiscover Error document')
+    return
+  }
+  if (type.startsWith('text/html')) {
+    // The settings page (routes/settings-page.ts) answers people with pages, its 400 and 404 included, and /docs is
+    // one; whatever a request holds may appear in them only as text.
+    if (res.body.includes(`<${CANARY}`)) fail('input reflected as markup')
+    if (![PAGE_CSP, HTML_CSP].includes(String(res.headers['content-security-policy']))) fail('a page without a page\'s policy')
     return
   }
   if (res.statusCode >= 400) fail('an error answer that is not a problem document')

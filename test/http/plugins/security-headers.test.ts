@@ -1,5 +1,5 @@
 import t from 'tap'
-import { HTML_CSP, NON_HTML_CSP, SECURITY_HEADERS } from '../../../src/http/plugins/security-headers.ts'
+import { HTML_CSP, NON_HTML_CSP, PAGE_CSP, SECURITY_HEADERS, securityHeadersFor } from '../../../src/http/plugins/security-headers.ts'
 import { build } from '../../helper.ts'
 
 const EXPECTED = { ...SECURITY_HEADERS, 'content-security-policy': NON_HTML_CSP }
@@ -46,4 +46,24 @@ t.test('the documentation page gets a same-origin policy, and loads only from it
     t.equal((await app.inject({ url: ref })).statusCode, 200, `${ref} is served`)
   }
   t.notMatch(page.body, /<script>|<style>|\son[a-z]+=/, 'no inline script or style that the policy would block')
+})
+
+t.test('the settings page gets its own policy: nothing inline, its form submits only here; its assets get the strict one', async (t) => {
+  t.equal(securityHeadersFor('/')['content-security-policy'], PAGE_CSP)
+  t.equal(securityHeadersFor('/settings')['content-security-policy'], PAGE_CSP)
+  t.equal(securityHeadersFor('/assets/*')['content-security-policy'], NON_HTML_CSP)
+  t.equal(securityHeadersFor(undefined)['content-security-policy'], NON_HTML_CSP, 'no route: the strict policy')
+  t.equal(securityHeadersFor('/docs')['content-security-policy'], HTML_CSP)
+  t.notMatch(PAGE_CSP, /unsafe-inline|unsafe-eval/)
+  t.match(PAGE_CSP, /default-src 'none'/)
+  t.match(PAGE_CSP, /script-src 'self'/)
+  t.match(PAGE_CSP, /style-src 'self'/)
+  t.match(PAGE_CSP, /img-src 'self' data:/, 'the QR code is a data: image')
+  t.match(PAGE_CSP, /form-action 'self'/)
+  t.match(PAGE_CSP, /frame-ancestors 'none'/)
+  const app = await build(t, { rateLimit: false })
+  for (const url of ['/', '/settings?email=alice@gmail.com', '/settings?email=nope', '/settings?email=a@unknown.example']) {
+    t.match((await app.inject({ url })).headers, { ...SECURITY_HEADERS, 'content-security-policy': PAGE_CSP }, url)
+  }
+  t.match((await app.inject({ url: '/assets/settings.css' })).headers, EXPECTED, 'a stylesheet is no page')
 })
