@@ -6,7 +6,9 @@ import Fastify, { type FastifyInstance, type preHandlerAsyncHookHandler } from '
 import { validatorCompiler } from 'fastify-type-provider-zod'
 import type { ProviderLookup } from './catalog/lookup.ts'
 import type { TrustProxy } from './config.ts'
-import type { MxStats } from './dns/mx-resolver.ts'
+import type { RecordResolver } from './dns/check-records.ts'
+import { DEFAULT_MX_TIMEOUT_MS, type MxStats } from './dns/mx-resolver.ts'
+import { dnsResolver } from './dns/resolver.ts'
 import { clientErrorHandler, frameworkErrorHandler, registerErrorHandlers } from './http/error-handler.ts'
 import { BODY_LIMIT, MAX_PARAM_LENGTH, serverLimitOptions } from './http/limits.ts'
 import { metricsPlugin } from './http/plugins/metrics.ts'
@@ -54,6 +56,8 @@ export interface AppOptions {
   processMetrics?: boolean
   /** The MX resolver's counts, exported as metrics when the lookup asks DNS (see dns/mx-resolver.ts). */
   mxStats?: MxStats
+  /** How the API's DNS check asks DNS; the system's resolvers when absent. */
+  dnsResolver?: RecordResolver
 }
 
 /** Fastify accepts a hop count at run time but not in its types; the function form means the same. */
@@ -95,7 +99,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   await app.register(tlsAskRoutes)
   await app.register(autoconfigRoutes)
   await app.register(autodiscoverRoutes, { publicBaseUrl: options.publicBaseUrl })
-  await app.register(apiRoutes, { prefix: API_PREFIX, corsOrigins: options.corsOrigins ?? ['*'], publicBaseUrl: options.publicBaseUrl })
+  await app.register(apiRoutes, { prefix: API_PREFIX, corsOrigins: options.corsOrigins ?? ['*'], publicBaseUrl: options.publicBaseUrl, resolver: options.dnsResolver ?? dnsResolver({ timeoutMs: DEFAULT_MX_TIMEOUT_MS }) })
   await app.register(settingsPageRoutes, { publicBaseUrl: options.publicBaseUrl })
   return app
 }

@@ -5,18 +5,22 @@
  * `--check`, every one is in place), 1 otherwise.
  */
 import { loadProviders } from '../catalog/load.ts'
+import { catalogResolver, ProviderLookup } from '../catalog/lookup.ts'
 import { formatProblem } from '../catalog/report.ts'
 import type { Config } from '../config.ts'
-import { checkRecords, type CheckedRecord, type RecordResolver } from '../dns/check-records.ts'
+import { checkAdvice, type CheckedRecord, type RecordResolver } from '../dns/check-records.ts'
+import { mxDomainResolver } from '../dns/mx-domain-resolver.ts'
+import { MxResolver } from '../dns/mx-resolver.ts'
 import { dnsResolver } from '../dns/resolver.ts'
 import { normalizeDomain } from '../model/email-address.ts'
-import { dnsAdvice, recordData, zoneText } from '../render/dns-zone.ts'
+import { apiDnsAdvice } from '../render/api.ts'
+import { recordData } from '../render/dns-zone.ts'
 
 export interface DnsOptions {
   domain: string
   json: boolean
   check: boolean
-  config: Pick<Config, 'providersDir' | 'publicBaseUrl' | 'dns'>
+  config: Pick<Config, 'providersDir' | 'publicBaseUrl' | 'dns' | 'mxLookup'>
 }
 
 /** One line of `--check` output: the status, the record as the zone writes it, and what was found instead. */
@@ -46,20 +50,22 @@ export async function runDns (options: DnsOptions, out: NodeJS.WritableStream, e
     err.write(`${loaded.problems.length} problem(s) in ${options.config.providersDir}\n`)
     return 1
   }
-  const match = loaded.catalog.match(domain)
+  // Matched as the server matches it: the provider files, then (with MX_LOOKUP) the domain's MX hosts.
+  const steps = options.config.mxLookup ? [catalogResolver, mxDomainResolver(new MxResolver(options.config.dns))] : [catalogResolver]
+  const match = await new ProviderLookup(loaded.catalog, steps).lookup(domain)
   if (match === undefined) {
     err.write(`No provider serves ${domain}\n`)
     return 1
   }
-  const serviceUrl = new URL(options.config.publicBaseUrl)
-  const advice = dnsAdvice(match.provider, domain, serviceUrl)
+  // The same advice as GET /api/v1/domains/{domain}/dns.
+  const advice = apiDnsAdvice(match, domain, new URL(options.config.publicBaseUrl))
   if (!options.check) {
-    out.write(options.json ? `${JSON.stringify(advice, null, 2)}\n` : zoneText(advice.records, { domain, providerName: match.provider.name, serviceUrl }))
+    out.write(options.json ? `${JSON.stringify(advice, null, 2)}\n` : advice.zone)
     return 0
   }
-  const checked = await checkRecords(advice.records, resolver)
-  const wrong = checked.filter((record) => record.check.status !== 'ok').length
-  if (options.json) out.write(`${JSON.stringify({ ...advice, records: checked }, null, 2)}\n`)
-  else out.write(`${checked.map(checkLine).join('\n')}\n${wrong === 0 ? 'every record is in place' : `${wrong} of ${checked.length} record(s) not in place`}\n`)
-  return wrong === 0 ? 0 : 1
+  const checked = await checkAdvice(advice, resolver)
+  const wrong = checked.records.filter((record) => record.check.status !== 'ok').length
+  if (options.json) out.write(`${JSON.stringify(checked, null, 2)}\n`)
+  else out.write(`${checked.records.map(checkLine).join('\n')}\n${wrong === 0 ? 'every record is in place' : `${wrong} of ${checked.records.length} record(s) not in place`}\n`)
+  return checked.inPlace ? 0 : 1
 }

@@ -67,3 +67,9 @@ export async function checkRecords (records: readonly DnsRecord[], resolver: Rec
     return { ...record, check: answer.found.length === 0 ? { status: 'missing' } : { status: 'different', found: answer.found } }
   }))
 }
+
+/** Advice (render/api.ts) with each record checked, and whether every one is in place. */
+export async function checkAdvice<A extends { records: readonly DnsRecord[] }> (advice: A, resolver: RecordResolver): Promise<Omit<A, 'records'> & { records: CheckedRecord[], inPlace: boolean }> {
+  const records = await checkRecords(advice.records, resolver)
+  return { ...advice, records, inPlace: records.every((record) => record.check.status === 'ok') }
+}

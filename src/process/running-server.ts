@@ -9,6 +9,7 @@ import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance } from 'fastify'
 import type { DestinationStream } from 'pino'
 import { buildApp } from '../app.ts'
+import { dnsResolver } from '../dns/resolver.ts'
 import { Catalog } from '../catalog/catalog.ts'
 import { loadProvidersOffThread } from '../catalog/load-off-thread.ts'
 import { catalogResolver, ProviderLookup } from '../catalog/lookup.ts'
@@ -85,6 +86,7 @@ export async function serve (config: Config, loading: Promise<LoadResult>, optio
     ...(config.tls === undefined ? {} : { https: readTls(config)! }),
     processMetrics: true,
     ...(mx === undefined ? {} : { mxStats: mx.stats }),
+    dnsResolver: dnsResolver(config.dns),
   })
 
   const reloader = new CatalogReloader({

@@ -156,3 +156,43 @@ export type ApiDomain = z.output<typeof domainSchema>
 export type ApiLookup = z.output<typeof lookupSchema>
 export type ApiIncomingServer = z.output<typeof incomingServerSchema>
 export type ApiOutgoingServer = z.output<typeof outgoingServerSchema>
+
+const recordName = z.string().meta({ description: 'Absolute name, as a zone file writes it (trailing dot)', examples: ['_imaps._tcp.example.com.'] })
+const recordTtl = z.int().min(0).describe('Seconds')
+
+export const recordCheckSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('ok') }),
+  z.object({ status: z.literal('missing') }),
+  z.object({ status: z.literal('different'), found: z.array(z.string()).describe('What DNS has at this name and type instead, written as the zone writes the record') }),
+  z.object({ status: z.literal('error'), reason: z.string().meta({ description: 'Why the lookup failed (a resolver error code)', examples: ['ETIMEOUT'] }) }),
+]).meta({ id: 'RecordCheck', description: 'Only with `?check=true`: what the resolvers of this server found. `missing`: no such name or type; `different`: other data; `error`: no answer' })
+
+const checked = { check: recordCheckSchema.optional() }
+
+export const dnsRecordSchema = z.discriminatedUnion('type', [
+  z.object({ name: recordName, type: z.literal('CNAME'), ttl: recordTtl, target: z.string(), ...checked }),
+  z.object({
+    name: recordName,
+    type: z.literal('SRV'),
+    ttl: recordTtl,
+    priority: z.int().min(0).max(65535).describe('Lower is preferred (RFC 2782); implicit TLS gets the lowest'),
+    weight: z.int().min(0).max(65535),
+    port: z.int().min(0).max(65535).describe('0 with target `.`: the service is not offered'),
+    target: z.string(),
+    ...checked,
+  }),
+  z.object({ name: recordName, type: z.literal('TXT'), ttl: recordTtl, text: z.string().meta({ examples: ['path=/dav/'] }), ...checked }),
+  z.object({ name: recordName, type: z.enum(['A', 'AAAA']), ttl: recordTtl, address: z.string(), ...checked }),
+]).meta({ id: 'DnsRecord', description: 'One record the domain\'s zone should hold' })
+
+export const dnsAdviceSchema = z.object({
+  domain: domainSchema.shape.domain,
+  match: matchSchema,
+  provider: providerRef,
+  service: url.describe('This service\'s public origin, which the discovery records point at'),
+  records: z.array(dnsRecordSchema).describe('Client discovery first (autoconfig, autodiscover), then RFC 6186 / RFC 8314 mail services, then RFC 6764 CalDAV/CardDAV'),
+  zone: z.string().describe('The same records as zone-file text (RFC 1035 §5), ready to paste'),
+  inPlace: z.boolean().optional().describe('Only with `?check=true`: every record was found as it should be'),
+}).meta({ id: 'DnsAdvice', description: 'The DNS records that make mail clients find this service and the provider\'s servers for a domain' })
+
+export type ApiDnsAdvice = z.output<typeof dnsAdviceSchema>

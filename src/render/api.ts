@@ -10,7 +10,8 @@
  */
 import type { DomainMatch } from '../catalog/catalog.ts'
 import type { EmailAddress } from '../model/email-address.ts'
-import type { ApiLookup, ApiProvider, ApiProviderSummary } from './api-schema.ts'
+import type { ApiDnsAdvice, ApiLookup, ApiProvider, ApiProviderSummary } from './api-schema.ts'
+import { dnsRecords, zoneText } from './dns-zone.ts'
 import { fillPlaceholders, fillUrlPlaceholders } from '../model/placeholders.ts'
 import type { Provider } from '../model/provider.ts'
 
@@ -81,5 +82,21 @@ export function apiLookup (provider: Provider, { address, match, links }: Lookup
     documentation,
     enable,
     oauth2,
+  }
+}
+
+/**
+ * The records a domain publishes so clients find this service (at `serviceUrl`, its public base URL) and the
+ * provider's servers, as data and as zone text: the API's answer and `dns --json`.
+ */
+export function apiDnsAdvice (match: Pick<DomainMatch, 'provider' | 'matchedBy' | 'pattern' | 'mxHost'>, domain: string, serviceUrl: URL): ApiDnsAdvice & { records: ReturnType<typeof dnsRecords> } {
+  const records = dnsRecords(match.provider, domain, serviceUrl)
+  return {
+    domain,
+    match: apiMatch(match),
+    provider: providerRef(match.provider),
+    service: serviceUrl.origin,
+    records,
+    zone: zoneText(records, { domain, providerName: match.provider.name, serviceUrl }),
   }
 }

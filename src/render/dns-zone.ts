@@ -154,8 +154,3 @@ export function zoneText (records: readonly DnsRecord[], { domain, providerName,
     '',
   ].join('\n')
 }
-
-/** The records for a domain as the JSON API and `dns --json` give them. */
-export function dnsAdvice (provider: Provider, domain: string, serviceUrl: URL): { domain: string, provider: { id: string, name: string }, service: string, records: DnsRecord[] } {
-  return { domain, provider: { id: provider.id, name: provider.name }, service: serviceUrl.origin, records: dnsRecords(provider, domain, serviceUrl) }
-}

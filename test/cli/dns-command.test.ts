@@ -4,7 +4,7 @@ import { BUNDLED_DIR, VALID_PROVIDERS_DIR } from '../helper.ts'
 import { startDnsServer, type ZoneEntry, type ZoneRecord } from '../dns/support.ts'
 import { runCaptured, sink } from './support.ts'
 
-const config = (servers?: string[]): DnsOptions['config'] => ({ providersDir: VALID_PROVIDERS_DIR, publicBaseUrl: 'https://ac.example.net', dns: { servers, timeoutMs: 500 } })
+const config = (servers?: string[]): DnsOptions['config'] => ({ providersDir: VALID_PROVIDERS_DIR, publicBaseUrl: 'https://ac.example.net', dns: { servers, timeoutMs: 500 }, mxLookup: false })
 
 async function dns (options: Partial<DnsOptions> & { domain: string }) {
   const out = sink()
@@ -40,6 +40,8 @@ t.test('--json gives the records as data', async (t) => {
   const advice = JSON.parse(out)
   t.same(advice.domain, 'minimal.test')
   t.same(advice.provider, { id: 'minimal', name: 'Minimal Mail' })
+  t.same(advice.match, { by: 'exact', pattern: 'minimal.test' })
+  t.equal(advice.zone, (await dns({ domain: 'minimal.test' })).out, 'the zone text is what the command prints without --json')
   t.same(advice.service, 'https://ac.example.net')
   t.same(advice.records[0], { name: 'autoconfig.minimal.test.', type: 'CNAME', ttl: 3600, target: 'ac.example.net.' })
   t.same(advice.records[3], { name: '_imaps._tcp.minimal.test.', type: 'SRV', ttl: 3600, priority: 0, weight: 1, port: 993, target: 'mail.minimal.test.' })
@@ -74,6 +76,17 @@ t.test('--check asks the configured DNS server and exits 0 only when every recor
   t.same(checked.find((r) => r.name === 'autodiscover.minimal.test.')!.check, { status: 'different', found: ['elsewhere.example.'] })
   t.same(checked.find((r) => r.name === '_submissions._tcp.minimal.test.')!.check, { status: 'missing' })
   t.equal(checked.filter((r) => (r.check as { status: string }).status === 'ok').length, 7)
+})
+
+t.test('a domain found by its MX record gets the records of the provider hosting it (MX_LOOKUP)', async (t) => {
+  const server = await startDnsServer(t, { 'smallshop.example': { mx: [{ exchange: 'aspmx.l.google.com', priority: 1 }] } })
+  const withMx = { providersDir: BUNDLED_DIR, publicBaseUrl: 'https://ac.example.net', dns: { servers: [server.address], timeoutMs: 500 }, mxLookup: true }
+  const found = await dns({ domain: 'smallshop.example', json: true, config: withMx })
+  t.equal(found.code, 0)
+  const advice = JSON.parse(found.out)
+  t.same(advice.match, { by: 'mx', pattern: 'aspmx.l.google.com', mxHost: 'aspmx.l.google.com' })
+  t.same(advice.records.find((r: { name: string }) => r.name === '_imaps._tcp.smallshop.example.'), { name: '_imaps._tcp.smallshop.example.', type: 'SRV', ttl: 3600, priority: 0, weight: 1, port: 993, target: 'imap.gmail.com.' })
+  t.match(await dns({ domain: 'smallshop.example', config: { ...withMx, mxLookup: false } }), { code: 1, err: 'No provider serves smallshop.example\n' })
 })
 
 t.test('what it cannot do is one line and exit 1', async (t) => {

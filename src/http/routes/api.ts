@@ -9,9 +9,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import * as z from 'zod'
 import { normalizeDomain, parseEmailAddress, type EmailAddress } from '../../model/email-address.ts'
 import { AppError } from '../../errors.ts'
-import { apiLookup, apiMatch, apiProvider, providerRef } from '../../render/api.ts'
+import { checkAdvice, type RecordResolver } from '../../dns/check-records.ts'
+import { apiDnsAdvice, apiLookup, apiMatch, apiProvider, providerRef } from '../../render/api.ts'
 import { decodeCursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, providerIndex } from '../api/provider-index.ts'
-import { domainSchema, lookupSchema, providerPageSchema, providerSchema } from '../../render/api-schema.ts'
+import { dnsAdviceSchema, domainSchema, lookupSchema, providerPageSchema, providerSchema } from '../../render/api-schema.ts'
 import { conditionalGet } from '../reply/conditional-get.ts'
 import { jsonResponse, notModifiedResponse, problemResponses } from '../reply/responses.ts'
 import { parsePublicBaseUrl, publicBaseUrl } from '../reply/public-base-url.ts'
@@ -26,6 +27,8 @@ export interface ApiOptions {
   corsOrigins: readonly string[]
   /** This server's public URL (see reply/public-base-url.ts); derived from each request when unset. */
   publicBaseUrl?: string | undefined
+  /** How `GET /domains/{domain}/dns?check=true` asks DNS (dns/resolver.ts). */
+  resolver: RecordResolver
 }
 
 const emailQuery = z.object({
@@ -42,6 +45,11 @@ const listQuery = z.object({
     .describe('Providers per page'),
   cursor: z.string({ error: 'must be given once' }).optional()
     .describe('`nextCursor` of the previous page'),
+})
+
+const dnsQuery = z.object({
+  check: z.enum(['true', 'false'], { error: 'must be true or false, given once' }).optional()
+    .describe('`true`: also look each record up through this server\'s resolvers (DNS_SERVERS) and report what was found'),
 })
 
 /** This server's autoconfig and autodiscover URLs for an address, as a lookup links them. */
@@ -160,5 +168,32 @@ export async function apiRoutes (app: FastifyInstance, options: ApiOptions): Pro
     if (match === undefined) throw unknownDomain(reply, domain)
     reply.header('cache-control', API_CACHE_CONTROL)
     return { domain, match: apiMatch(match), provider: providerRef(match.provider) }
+  })
+
+  typed.get('/domains/:domain/dns', {
+    schema: {
+      tags: ['api'],
+      summary: 'DNS records for a domain',
+      description: 'The zone records the domain\'s owner publishes so that mail clients find this service (`autoconfig.`, `autodiscover.`, `_autodiscover._tcp`) and the provider\'s servers (RFC 6186 / RFC 8314 SRV, RFC 6764 for CalDAV and CardDAV), as data and as zone-file text. With `check=true` each record is looked up and reported; such an answer is never cached.',
+      params: z.object({ domain: z.string().meta({ description: 'A mail domain; upper-case and internationalised names are normalised', examples: ['example.com'] }) }),
+      querystring: dnsQuery,
+      response: {
+        200: jsonResponse(dnsAdviceSchema, 'The records, and with `check=true` what DNS has'),
+        304: notModifiedResponse,
+        ...problemResponses('INVALID_DOMAIN', 'INVALID_PARAMETER', 'UNKNOWN_DOMAIN'),
+      },
+    },
+  }, async (request, reply) => {
+    const domain = requireDomain(request.params.domain, 'domain')
+    const match = await app.providers.lookup(domain, request.log)
+    if (match === undefined) throw unknownDomain(reply, domain)
+    const advice = apiDnsAdvice(match, domain, new URL(publicBaseUrl(configuredBaseUrl, request, reply)))
+    if (request.query.check !== 'true') {
+      reply.header('cache-control', API_CACHE_CONTROL)
+      return advice
+    }
+    // What DNS says now: a second look after a fix must ask again.
+    reply.header('cache-control', 'no-store')
+    return checkAdvice(advice, options.resolver)
   })
 }

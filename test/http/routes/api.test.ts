@@ -1,10 +1,16 @@
 import t from 'tap'
 import { Catalog } from '../../../src/catalog/catalog.ts'
-import { lookupSchema, domainSchema, providerPageSchema, providerSchema } from '../../../src/render/api-schema.ts'
+import { dnsAdviceSchema, lookupSchema, domainSchema, providerPageSchema, providerSchema } from '../../../src/render/api-schema.ts'
 import { encodeCursor } from '../../../src/http/api/provider-index.ts'
 import { problemSchema } from '../../../src/http/reply/responses.ts'
 import { API_CACHE_CONTROL } from '../../../src/http/routes/api.ts'
-import { build, VALID_PROVIDERS_DIR } from '../../helper.ts'
+import { catalogResolver, ProviderLookup } from '../../../src/catalog/lookup.ts'
+import { mxDomainResolver } from '../../../src/dns/mx-domain-resolver.ts'
+import { MxResolver } from '../../../src/dns/mx-resolver.ts'
+import { dnsResolver } from '../../../src/dns/resolver.ts'
+import { buildApp } from '../../../src/app.ts'
+import { build, BUNDLED_DIR, lookupFor, VALID_PROVIDERS_DIR } from '../../helper.ts'
+import { startDnsServer, type ZoneEntry, type ZoneRecord } from '../../dns/support.ts'
 
 const JSON_TYPE = 'application/json; charset=utf-8'
 const PROBLEM_TYPE = 'application/problem+json; charset=utf-8'
@@ -307,4 +313,123 @@ t.test('CORS: configured origins only', async (t) => {
   t.equal(denied.headers['access-control-allow-origin'], undefined)
   const preflight = await app.inject({ method: 'OPTIONS', url: '/api/v1/providers', headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } })
   t.equal(preflight.headers['access-control-allow-origin'], undefined)
+})
+
+const GMAIL_RECORDS = [
+  { name: 'autoconfig.gmail.com.', type: 'CNAME', ttl: 3600, target: 'autoconfig.example.org.' },
+  { name: 'autodiscover.gmail.com.', type: 'CNAME', ttl: 3600, target: 'autoconfig.example.org.' },
+  { name: '_autodiscover._tcp.gmail.com.', type: 'SRV', ttl: 3600, priority: 0, weight: 0, port: 443, target: 'autoconfig.example.org.' },
+  { name: '_imaps._tcp.gmail.com.', type: 'SRV', ttl: 3600, priority: 0, weight: 1, port: 993, target: 'imap.gmail.com.' },
+  { name: '_imap._tcp.gmail.com.', type: 'SRV', ttl: 3600, priority: 0, weight: 0, port: 0, target: '.' },
+  { name: '_pop3s._tcp.gmail.com.', type: 'SRV', ttl: 3600, priority: 0, weight: 1, port: 995, target: 'pop.gmail.com.' },
+  { name: '_pop3._tcp.gmail.com.', type: 'SRV', ttl: 3600, priority: 0, weight: 0, port: 0, target: '.' },
+  { name: '_submissions._tcp.gmail.com.', type: 'SRV', ttl: 3600, priority: 0, weight: 1, port: 465, target: 'smtp.gmail.com.' },
+  { name: '_submission._tcp.gmail.com.', type: 'SRV', ttl: 3600, priority: 10, weight: 1, port: 587, target: 'smtp.gmail.com.' },
+  { name: '_caldavs._tcp.gmail.com.', type: 'SRV', ttl: 3600, priority: 0, weight: 1, port: 443, target: 'apidata.googleusercontent.com.' },
+  { name: '_carddavs._tcp.gmail.com.', type: 'SRV', ttl: 3600, priority: 0, weight: 1, port: 443, target: 'www.googleapis.com.' },
+]
+
+t.test('domains/{domain}/dns: the records a domain owner publishes, as data and as zone text', async (t) => {
+  const app = await build(t, { publicBaseUrl: 'https://autoconfig.example.org' })
+  const res = await app.inject({ url: '/api/v1/domains/GMail.com./dns' })
+  t.equal(res.statusCode, 200)
+  t.equal(res.headers['content-type'], JSON_TYPE)
+  t.equal(res.headers['cache-control'], API_CACHE_CONTROL)
+  t.equal(res.headers.vary, undefined, 'the records do not depend on the Host when PUBLIC_BASE_URL is set')
+  const body = dnsAdviceSchema.parse(res.json())
+  t.same(Object.keys(res.json()).sort(), ['domain', 'match', 'provider', 'records', 'service', 'zone'])
+  t.equal(body.domain, 'gmail.com')
+  t.same(body.match, { by: 'exact', pattern: 'gmail.com' })
+  t.same(body.provider, { id: 'gmail', name: 'Google Mail', shortName: 'GMail' })
+  t.equal(body.service, 'https://autoconfig.example.org')
+  // STARTTLS submission is offered, after implicit TLS (priority 10), so it has no "not offered" record.
+  t.same(body.records, GMAIL_RECORDS)
+  // The zone text holds every record, one per line, as the CLI prints it.
+  const zoneLines = body.zone.split('\n').filter((line) => line !== '' && !line.startsWith(';'))
+  t.equal(zoneLines.length, GMAIL_RECORDS.length)
+  t.match(body.zone, /^autoconfig\.gmail\.com\. +3600 IN CNAME autoconfig\.example\.org\.$/m)
+  t.match(body.zone, /^_submission\._tcp\.gmail\.com\. +3600 IN SRV +10 1 587 smtp\.gmail\.com\.$/m)
+  t.match(body.zone, /^; gmail\.com: mail served by Google Mail, client settings by https:\/\/autoconfig\.example\.org$/m)
+})
+
+t.test('domains/{domain}/dns: without PUBLIC_BASE_URL the records point at the Host asked, and say Vary: Host', async (t) => {
+  const app = await build(t, { providersDir: VALID_PROVIDERS_DIR })
+  const res = await app.inject({ url: '/api/v1/domains/minimal.test/dns', headers: { host: 'ac.example.net:8443' } })
+  t.equal(res.statusCode, 200)
+  t.equal(res.headers.vary, 'Host')
+  const body = dnsAdviceSchema.parse(res.json())
+  t.equal(body.service, 'http://ac.example.net:8443')
+  t.same(body.records.slice(0, 3), [
+    { name: 'autoconfig.minimal.test.', type: 'CNAME', ttl: 3600, target: 'ac.example.net.' },
+    { name: 'autodiscover.minimal.test.', type: 'CNAME', ttl: 3600, target: 'ac.example.net.' },
+    { name: '_autodiscover._tcp.minimal.test.', type: 'SRV', ttl: 3600, priority: 0, weight: 0, port: 8443, target: 'ac.example.net.' },
+  ])
+})
+
+const NOT_OFFERED: ZoneRecord = { type: 'SRV', priority: 0, weight: 0, port: 0, target: '.' }
+const MINIMAL_ZONE: Record<string, ZoneEntry> = {
+  'autoconfig.minimal.test': { records: [{ type: 'CNAME', target: 'ac.example.net' }] },
+  'autodiscover.minimal.test': { records: [{ type: 'CNAME', target: 'ac.example.net' }] },
+  '_autodiscover._tcp.minimal.test': { records: [{ type: 'SRV', priority: 0, weight: 0, port: 443, target: 'ac.example.net' }] },
+  '_imaps._tcp.minimal.test': { records: [{ type: 'SRV', priority: 0, weight: 1, port: 993, target: 'mail.minimal.test' }] },
+  '_imap._tcp.minimal.test': { records: [NOT_OFFERED] },
+  '_pop3s._tcp.minimal.test': { records: [NOT_OFFERED] },
+  '_pop3._tcp.minimal.test': { records: [NOT_OFFERED] },
+  '_submissions._tcp.minimal.test': { records: [{ type: 'SRV', priority: 0, weight: 1, port: 465, target: 'mail.minimal.test' }] },
+  '_submission._tcp.minimal.test': { records: [NOT_OFFERED] },
+}
+
+t.test('domains/{domain}/dns?check=true: each record as this server\'s resolvers see it, never cached', async (t) => {
+  const server = await startDnsServer(t, { ...MINIMAL_ZONE })
+  const app = await build(t, { providersDir: VALID_PROVIDERS_DIR, publicBaseUrl: 'https://ac.example.net', dnsResolver: dnsResolver({ servers: [server.address], timeoutMs: 500 }) })
+  const all = await app.inject({ url: '/api/v1/domains/minimal.test/dns?check=true' })
+  t.equal(all.statusCode, 200)
+  t.equal(all.headers['cache-control'], 'no-store')
+  const body = dnsAdviceSchema.parse(all.json())
+  t.equal(body.inPlace, true)
+  t.same(body.records.map((r) => [r.name, r.type, r.check]), Object.keys(MINIMAL_ZONE).map((name) => [`${name}.`, name.startsWith('auto') && !name.startsWith('_') ? 'CNAME' : 'SRV', { status: 'ok' }]))
+
+  server.zone.delete('_submissions._tcp.minimal.test')
+  server.zone.set('autodiscover.minimal.test', { records: [{ type: 'CNAME', target: 'elsewhere.example' }] })
+  server.zone.set('_imaps._tcp.minimal.test', { rcode: 'SERVFAIL' })
+  const some = dnsAdviceSchema.parse((await app.inject({ url: '/api/v1/domains/minimal.test/dns?check=true' })).json())
+  t.equal(some.inPlace, false)
+  const checkOf = (name: string) => some.records.find((r) => r.name === name)!.check
+  t.same(checkOf('autodiscover.minimal.test.'), { status: 'different', found: ['elsewhere.example.'] })
+  t.same(checkOf('_submissions._tcp.minimal.test.'), { status: 'missing' })
+  t.same(checkOf('_imaps._tcp.minimal.test.'), { status: 'error', reason: 'ESERVFAIL' })
+  t.same(checkOf('autoconfig.minimal.test.'), { status: 'ok' })
+
+  const unchecked = await app.inject({ url: '/api/v1/domains/minimal.test/dns?check=false' })
+  t.equal(unchecked.headers['cache-control'], API_CACHE_CONTROL)
+  t.notOk('inPlace' in unchecked.json())
+  t.notOk(unchecked.json().records.some((r: object) => 'check' in r))
+})
+
+t.test('domains/{domain}/dns: a domain found by its MX record gets its provider\'s servers', async (t) => {
+  const server = await startDnsServer(t, { 'smallshop.example': { mx: [{ exchange: 'aspmx.l.google.com', priority: 1 }] } })
+  const lookup = await lookupFor(BUNDLED_DIR)
+  const mx = new MxResolver({ servers: [server.address], timeoutMs: 1000 })
+  const app = await buildApp({ lookup: new ProviderLookup(lookup.catalog, [catalogResolver, mxDomainResolver(mx)]), publicBaseUrl: 'https://ac.example.net', rateLimit: false })
+  t.teardown(() => app.close())
+  const body = dnsAdviceSchema.parse((await app.inject({ url: '/api/v1/domains/smallshop.example/dns' })).json())
+  t.same(body.match, { by: 'mx', pattern: 'aspmx.l.google.com', mxHost: 'aspmx.l.google.com' })
+  t.equal(body.provider.id, 'gmail')
+  t.same(body.records.find((r) => r.name === '_imaps._tcp.smallshop.example.'), { name: '_imaps._tcp.smallshop.example.', type: 'SRV', ttl: 3600, priority: 0, weight: 1, port: 993, target: 'imap.gmail.com.' })
+})
+
+t.test('domains/{domain}/dns: bad input is a problem, never a 5xx', async (t) => {
+  const app = await build(t, { publicBaseUrl: 'https://ac.example.net' })
+  const cases: Array<[string, number, string]> = [
+    ['/api/v1/domains/not_a..domain/dns', 400, 'INVALID_DOMAIN'],
+    ['/api/v1/domains/nobody.example/dns', 404, 'UNKNOWN_DOMAIN'],
+    ['/api/v1/domains/gmail.com/dns?check=yes', 400, 'INVALID_PARAMETER'],
+    ['/api/v1/domains/gmail.com/dns?check=true&check=true', 400, 'INVALID_PARAMETER'],
+  ]
+  for (const [url, status, code] of cases) {
+    const res = await app.inject({ url })
+    t.equal(res.statusCode, status, url)
+    t.equal(res.headers['content-type'], PROBLEM_TYPE, url)
+    t.equal(problemSchema.parse(res.json()).code, code, url)
+  }
 })
