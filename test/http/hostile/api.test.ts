@@ -38,6 +38,8 @@ t.test('providers and domains: arbitrary ids, domains, filters, limits and curso
   const path = fc.oneof(
     fc.tuple(hostileString, fc.boolean()).map(([id, encode]) => `/api/v1/providers/${maybeEncoded(id, encode)}`),
     fc.tuple(fc.oneof(hostileString, fc.domain(), fc.constantFrom('gmail.com', 'GMAIL.COM.', 'x.example.org')), fc.boolean()).map(([d, encode]) => `/api/v1/domains/${maybeEncoded(d, encode)}`),
+    // The DNS advice without its check: the check asks real DNS, which these tests never reach.
+    fc.tuple(fc.oneof(hostileString, fc.domain(), fc.constantFrom('gmail.com', 'x.example.org')), fc.boolean()).map(([d, encode]) => `/api/v1/domains/${maybeEncoded(d, encode)}/dns`),
     fc.constant('/api/v1/providers'),
   )
   const listParams = fc.record({
