@@ -1,6 +1,6 @@
 # mail-autoconfig as one container image.
 #
-#   build:  podman build -t mail-autoconfig .        (or docker build)
+#   build:  podman build --format docker -t mail-autoconfig .   (or docker build; the docker format keeps HEALTHCHECK)
 #   run:    podman run -p 8080:8080 mail-autoconfig
 #   own providers: mount a directory over /app/providers (read-only is fine; edits are picked up live):
 #           podman run -p 8080:8080 -v ./my-providers:/app/providers:ro mail-autoconfig
@@ -9,7 +9,7 @@
 # `node` user and starts node directly, so SIGTERM reaches the server and it stops gracefully.
 
 # --- build: dev dependencies and the bundler (scripts/build.ts), thrown away afterwards ---
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
@@ -19,7 +19,7 @@ COPY src ./src
 RUN npm run build
 
 # --- runtime: production dependencies, the bundled server, the bundled providers ---
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8080 \

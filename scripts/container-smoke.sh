@@ -85,7 +85,8 @@ free_port() {
   node -e 'const s = require("node:net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close() })'
 }
 
-step "base image (a local stand-in for node:20-bookworm-slim)"
+node_major=$(grep -oE '^FROM node:[0-9]+' Dockerfile | head -n1 | cut -d: -f2)
+step "base image (a local stand-in for node:$node_major-bookworm-slim, the one the Dockerfile names)"
 "$tools/node-base-image.sh"
 
 step "build $image"
@@ -114,6 +115,9 @@ expect "$base/assets/settings.css" 200 'prefers-color-scheme' "the settings page
 expect "$base/metrics" 200 'mail_autoconfig_requests_total\{kind="autoconfig",outcome="served"\} 1' "metrics count the request"
 podman healthcheck run "$name" && echo "ok: the image's HEALTHCHECK passes"
 [ "$(podman exec "$name" id -un)" = node ] && echo "ok: runs as the node user"
+running_node=$(podman exec "$name" node --version)
+[[ "$running_node" == "v$node_major."* ]] || { echo "FAILED: the image runs Node $running_node, not the Dockerfile's $node_major" >&2; exit 1; }
+echo "ok: runs Node $running_node"
 stop_expect_zero
 
 step "run with a custom providers directory mounted over /app/providers"

@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import semver from 'semver'
 import t from 'tap'
 import { parseAllDocuments, parse } from 'yaml'
 import { buildCatalog } from '../src/catalog/load.ts'
@@ -25,7 +26,7 @@ function checkEnvironment (t: { ok: (v: unknown, m: string) => void, doesNotThro
 t.test('Dockerfile: runtime stage as documented', async (t) => {
   const dockerfile = read('Dockerfile')
   const stages = dockerfile.match(/^FROM .*/gm)
-  t.same(stages, ['FROM node:20-bookworm-slim AS build', 'FROM node:20-bookworm-slim'])
+  t.same(stages, ['FROM node:24-bookworm-slim AS build', 'FROM node:24-bookworm-slim'], 'both stages on the LTS line')
   const runtime = dockerfile.slice(dockerfile.lastIndexOf('FROM '))
   t.match(runtime, /RUN npm ci --omit=dev/)
   t.match(runtime, /PROVIDERS_DIR=\/app\/providers/)
@@ -37,6 +38,20 @@ t.test('Dockerfile: runtime stage as documented', async (t) => {
   t.ok(existsSync(`${ROOT}/src/bin/healthcheck.ts`))
   t.match(runtime, /^CMD \["node", "dist\/server\.js"\]$/m, 'node itself is PID 1, so SIGTERM reaches the server')
   t.match(read('.dockerignore'), /^node_modules$/m)
+})
+
+t.test('engines: the Node lines every production dependency supports, the image\'s among them', async (t) => {
+  const pkg = JSON.parse(read('package.json')) as { engines: { node: string } }
+  const lock = JSON.parse(read('package-lock.json')) as { packages: Record<string, { dev?: boolean, version?: string, engines?: { node?: string } | string[] }> }
+  const ours = pkg.engines.node
+  for (const [path, entry] of Object.entries(lock.packages)) {
+    const theirs = Array.isArray(entry.engines) ? undefined : entry.engines?.node
+    if (path === '' || entry.dev === true || theirs === undefined) continue
+    t.ok(semver.subset(ours, theirs), `${path.replace(/^.*node_modules\//, '')}@${entry.version} supports ${ours} (it says ${theirs})`)
+  }
+  const imageMajor = /^FROM node:(\d+)-/m.exec(read('Dockerfile'))![1]!
+  t.ok(semver.satisfies(`${imageMajor}.0.0`, ours) || semver.satisfies(`${imageMajor}.99.0`, ours), `the image's Node ${imageMajor} is in ${ours}`)
+  t.match(read('README.md'), new RegExp(`Node\\.js ${semver.minVersion(ours)!.major}\\b`), 'the README names the oldest supported line')
 })
 
 /**
