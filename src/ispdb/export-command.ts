@@ -49,6 +49,6 @@ export async function runExport (options: ExportOptions, out: NodeJS.WritableStr
     return 1
   }
   for (const domain of skipped) out.write(`skipped ${domain}: a static host cannot answer for every subdomain; only the server can\n`)
-  out.write(`exported ${domains} domain(s) of ${loaded.catalog.providers.size} provider(s) to ${target}; serve them with Content-Type application/xml (see the README)\n`)
+  out.write(`exported ${domains} domain(s) of ${loaded.catalog.providers.size} provider(s) to ${target}; serve them with Content-Type application/xml (see providers/README.md)\n`)
   return 0
 }

@@ -32,7 +32,7 @@ t.test('writes v1.1/<domain> files, reports wildcards and removes domains no lon
   t.same(result.out, [
     `removed ${join(out, 'v1.1', 'gone.example')}: no provider serves gone.example any more`,
     'skipped *.example.org: a static host cannot answer for every subdomain; only the server can',
-    `exported 4 domain(s) of 2 provider(s) to ${join(out, 'v1.1')}; serve them with Content-Type application/xml (see the README)`,
+    `exported 4 domain(s) of 2 provider(s) to ${join(out, 'v1.1')}; serve them with Content-Type application/xml (see providers/README.md)`,
   ])
   t.same((await readdir(join(out, 'v1.1'))).sort(), ['.htaccess', 'example.com', 'example.net', 'keep-dir', 'minimal.test', 'xn--bcher-kva.example'], 'directories are left alone')
   const loaded = await loadProviders(VALID_PROVIDERS_DIR)
