@@ -1,7 +1,7 @@
 import t from 'tap'
 import { runDns, type DnsOptions } from '../../src/cli/dns-command.ts'
 import { BUNDLED_DIR, VALID_PROVIDERS_DIR } from '../helper.ts'
-import { startDnsServer, type ZoneEntry, type ZoneRecord } from '../dns/support.ts'
+import { minimalTestZone, startDnsServer } from '../dns/support.ts'
 import { runCaptured, sink } from './support.ts'
 
 const config = (servers?: string[]): DnsOptions['config'] => ({ providersDir: VALID_PROVIDERS_DIR, publicBaseUrl: 'https://ac.example.net', dns: { servers, timeoutMs: 500 }, mxLookup: false })
@@ -49,19 +49,7 @@ t.test('--json gives the records as data', async (t) => {
 })
 
 t.test('--check asks the configured DNS server and exits 0 only when every record is in place', async (t) => {
-  const notOffered: ZoneRecord = { type: 'SRV', priority: 0, weight: 0, port: 0, target: '.' }
-  const zone: Record<string, ZoneEntry> = {
-    'autoconfig.minimal.test': { records: [{ type: 'CNAME', target: 'ac.example.net' }] },
-    'autodiscover.minimal.test': { records: [{ type: 'CNAME', target: 'ac.example.net' }] },
-    '_autodiscover._tcp.minimal.test': { records: [{ type: 'SRV', priority: 0, weight: 0, port: 443, target: 'ac.example.net' }] },
-    '_imaps._tcp.minimal.test': { records: [{ type: 'SRV', priority: 0, weight: 1, port: 993, target: 'mail.minimal.test' }] },
-    '_imap._tcp.minimal.test': { records: [notOffered] },
-    '_pop3s._tcp.minimal.test': { records: [notOffered] },
-    '_pop3._tcp.minimal.test': { records: [notOffered] },
-    '_submissions._tcp.minimal.test': { records: [{ type: 'SRV', priority: 0, weight: 1, port: 465, target: 'mail.minimal.test' }] },
-    '_submission._tcp.minimal.test': { records: [notOffered] },
-  }
-  const server = await startDnsServer(t, zone)
+  const server = await startDnsServer(t, minimalTestZone())
   const all = await dns({ domain: 'minimal.test', check: true, config: config([server.address]) })
   t.equal(all.code, 0)
   t.match(all.out, /^ok {8}autoconfig\.minimal\.test\. CNAME ac\.example\.net\.\n/)

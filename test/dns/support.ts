@@ -21,6 +21,26 @@ export type ZoneEntry =
   | { rcode: 'NXDOMAIN' | 'SERVFAIL' | 'NOERROR', delayMs?: number }
   | { silent: true }
 
+const NOT_OFFERED: ZoneRecord = { type: 'SRV', priority: 0, weight: 0, port: 0, target: '.' }
+
+/**
+ * Every record `dns minimal.test` advises with the service at https://ac.example.net, as a correct zone publishes
+ * them (the valid fixtures' minimal.yaml: IMAP and submission over implicit TLS only).
+ */
+export function minimalTestZone (): Record<string, ZoneEntry> {
+  return {
+    'autoconfig.minimal.test': { records: [{ type: 'CNAME', target: 'ac.example.net' }] },
+    'autodiscover.minimal.test': { records: [{ type: 'CNAME', target: 'ac.example.net' }] },
+    '_autodiscover._tcp.minimal.test': { records: [{ type: 'SRV', priority: 0, weight: 0, port: 443, target: 'ac.example.net' }] },
+    '_imaps._tcp.minimal.test': { records: [{ type: 'SRV', priority: 0, weight: 1, port: 993, target: 'mail.minimal.test' }] },
+    '_imap._tcp.minimal.test': { records: [NOT_OFFERED] },
+    '_pop3s._tcp.minimal.test': { records: [NOT_OFFERED] },
+    '_pop3._tcp.minimal.test': { records: [NOT_OFFERED] },
+    '_submissions._tcp.minimal.test': { records: [{ type: 'SRV', priority: 0, weight: 1, port: 465, target: 'mail.minimal.test' }] },
+    '_submission._tcp.minimal.test': { records: [NOT_OFFERED] },
+  }
+}
+
 export interface TestDnsServer {
   /** `127.0.0.1:<port>`, as DNS_SERVERS and `Resolver.setServers` take it. */
   address: string

@@ -10,7 +10,7 @@ import { MxResolver } from '../../../src/dns/mx-resolver.ts'
 import { dnsResolver } from '../../../src/dns/resolver.ts'
 import { buildApp } from '../../../src/app.ts'
 import { build, BUNDLED_DIR, lookupFor, VALID_PROVIDERS_DIR } from '../../helper.ts'
-import { startDnsServer, type ZoneEntry, type ZoneRecord } from '../../dns/support.ts'
+import { minimalTestZone, startDnsServer } from '../../dns/support.ts'
 
 const JSON_TYPE = 'application/json; charset=utf-8'
 const PROBLEM_TYPE = 'application/problem+json; charset=utf-8'
@@ -366,28 +366,16 @@ t.test('domains/{domain}/dns: without PUBLIC_BASE_URL the records point at the H
   ])
 })
 
-const NOT_OFFERED: ZoneRecord = { type: 'SRV', priority: 0, weight: 0, port: 0, target: '.' }
-const MINIMAL_ZONE: Record<string, ZoneEntry> = {
-  'autoconfig.minimal.test': { records: [{ type: 'CNAME', target: 'ac.example.net' }] },
-  'autodiscover.minimal.test': { records: [{ type: 'CNAME', target: 'ac.example.net' }] },
-  '_autodiscover._tcp.minimal.test': { records: [{ type: 'SRV', priority: 0, weight: 0, port: 443, target: 'ac.example.net' }] },
-  '_imaps._tcp.minimal.test': { records: [{ type: 'SRV', priority: 0, weight: 1, port: 993, target: 'mail.minimal.test' }] },
-  '_imap._tcp.minimal.test': { records: [NOT_OFFERED] },
-  '_pop3s._tcp.minimal.test': { records: [NOT_OFFERED] },
-  '_pop3._tcp.minimal.test': { records: [NOT_OFFERED] },
-  '_submissions._tcp.minimal.test': { records: [{ type: 'SRV', priority: 0, weight: 1, port: 465, target: 'mail.minimal.test' }] },
-  '_submission._tcp.minimal.test': { records: [NOT_OFFERED] },
-}
-
 t.test('domains/{domain}/dns?check=true: each record as this server\'s resolvers see it, never cached', async (t) => {
-  const server = await startDnsServer(t, { ...MINIMAL_ZONE })
+  const zone = minimalTestZone()
+  const server = await startDnsServer(t, zone)
   const app = await build(t, { providersDir: VALID_PROVIDERS_DIR, publicBaseUrl: 'https://ac.example.net', dnsResolver: dnsResolver({ servers: [server.address], timeoutMs: 500 }) })
   const all = await app.inject({ url: '/api/v1/domains/minimal.test/dns?check=true' })
   t.equal(all.statusCode, 200)
   t.equal(all.headers['cache-control'], 'no-store')
   const body = dnsAdviceSchema.parse(all.json())
   t.equal(body.inPlace, true)
-  t.same(body.records.map((r) => [r.name, r.type, r.check]), Object.keys(MINIMAL_ZONE).map((name) => [`${name}.`, name.startsWith('auto') && !name.startsWith('_') ? 'CNAME' : 'SRV', { status: 'ok' }]))
+  t.same(body.records.map((r) => [r.name, r.type, r.check]), Object.keys(zone).map((name) => [`${name}.`, name.startsWith('auto') && !name.startsWith('_') ? 'CNAME' : 'SRV', { status: 'ok' }]))
 
   server.zone.delete('_submissions._tcp.minimal.test')
   server.zone.set('autodiscover.minimal.test', { records: [{ type: 'CNAME', target: 'elsewhere.example' }] })
