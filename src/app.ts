@@ -7,6 +7,7 @@ import { validatorCompiler } from 'fastify-type-provider-zod'
 import type { ProviderLookup } from './catalog/lookup.ts'
 import type { TrustProxy } from './config.ts'
 import type { MxStats } from './dns/mx-resolver.ts'
+import type { RedisConnection } from './redis/connection.ts'
 import { clientErrorHandler, frameworkErrorHandler, registerErrorHandlers } from './http/error-handler.ts'
 import { BODY_LIMIT, MAX_PARAM_LENGTH, serverLimitOptions } from './http/limits.ts'
 import { metricsPlugin } from './http/plugins/metrics.ts'
@@ -54,6 +55,11 @@ export interface AppOptions {
   processMetrics?: boolean
   /** The MX resolver's counts, exported as metrics when the lookup asks DNS (see dns/mx-resolver.ts). */
   mxStats?: MxStats
+  /**
+   * Count rate limits in this Redis, shared with the other replicas (its MX answers are the resolver's business).
+   * The app connects it, logs and exports its state, and closes it when the app closes.
+   */
+  redis?: RedisConnection
 }
 
 /** Fastify accepts a hop count at run time but not in its types; the function form means the same. */
@@ -81,15 +87,20 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   // Before any route: rate limiting attaches itself to routes as they are added.
+  const { redis } = options
+  if (redis !== undefined) {
+    redis.start({ info: (message) => app.log.info(message), warn: (message) => app.log.warn(message) })
+    app.addHook('onClose', () => redis.close())
+  }
   const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT
-  if (rateLimit !== false) await app.register(rateLimitPlugin, rateLimit)
+  if (rateLimit !== false) await app.register(rateLimitPlugin, { ...rateLimit, redis: redis?.client })
   registerErrorHandlers(app, rateLimit === false ? {} : { notFoundPreHandler: app.rateLimit() as preHandlerAsyncHookHandler })
 
   // Before any route: the OpenAPI document is built from the routes registered after it.
   await app.register(openapiPlugin)
   await app.register(providersPlugin, { lookup: options.lookup })
   await app.register(readinessPlugin, { readiness: options.readiness ?? new Readiness('ready') })
-  await app.register(metricsPlugin, { lookup: options.lookup, processMetrics: options.processMetrics ?? false, mxStats: options.mxStats })
+  await app.register(metricsPlugin, { lookup: options.lookup, processMetrics: options.processMetrics ?? false, mxStats: options.mxStats, redisStats: redis?.stats })
   registerRequestHooks(app)
   await app.register(healthRoutes)
   await app.register(tlsAskRoutes)
