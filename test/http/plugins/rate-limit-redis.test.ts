@@ -134,3 +134,19 @@ t.test('a Redis down at start: requests are served, and counted once it comes', 
   t.equal((await app.inject({ url: URL })).statusCode, 200)
   t.equal((await app.inject({ url: URL })).statusCode, 429)
 })
+
+t.test('a Redis answering errors (out of memory) lets requests through uncounted, and says so once', async (t) => {
+  const redis = await startRedisServer(t)
+  const a = await replica(t, redis.url, { rateLimit: { max: 1, timeWindowMs: 60_000 } })
+  await a.redis.client.config('SET', 'maxmemory-policy', 'noeviction')
+  await a.redis.client.config('SET', 'maxmemory', '1')
+  for (let i = 0; i < 4; i++) t.equal((await a.app.inject({ url: URL, remoteAddress: `192.0.2.${i}` })).statusCode, 200)
+  for (let i = 0; i < 3; i++) t.equal((await a.app.inject({ url: URL })).statusCode, 200, 'over the limit of 1, but uncounted')
+  t.equal(await metric(a.app, 'mail_autoconfig_rate_limit_fail_open_total'), 7)
+  t.equal(a.messages.filter((m) => m.startsWith('Redis is down (OOM')).length, 1)
+  await a.redis.client.config('SET', 'maxmemory', '0')
+  await new Promise((resolve) => setTimeout(resolve, 1000)) // RECOVERY_QUIET_MS
+  t.equal((await a.app.inject({ url: URL })).statusCode, 200)
+  t.equal((await a.app.inject({ url: URL })).statusCode, 429, 'counted again once Redis takes writes')
+  t.equal(await metric(a.app, 'mail_autoconfig_redis_up'), 1)
+})
