@@ -20,7 +20,11 @@
  * Options: --duration <s> (per target and round, default 2), --turns <n> (turns the duration is split into, default
  * 8), --rounds <n> (default 8), --connections <n> (default 50),
  * --only <scenario name part>, --skip-large, --env NAME=value (repeatable: a setting for the real server, e.g.
- * --env RATE_LIMIT_MAX=0 to see what rate limiting costs).
+ * --env RATE_LIMIT_MAX=0 to see what rate limiting costs), --skip-redis, --outage <s> (default 6), --redis-cpu
+ * servers|load (default servers; see redis-case.ts).
+ *
+ * Then the Redis case (redis-case.ts): the autoconfig GET with REDIS_URL set against the in-memory store, and a run
+ * with Redis killed half way. `--only redis` runs that case alone; it needs Debian's redis-server.
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -31,6 +35,7 @@ import { addBundledProviders, writeLargeCatalog } from './large-catalog.ts'
 import { joinRuns, type LoadResult } from './load-result.ts'
 import { cpuPlan, cpuSeconds, LoadGenerator, pinToCpus, ROOT, rssBytes, startServer, type RunningServer } from './processes.ts'
 import { bareRequestPath, bareRoute, probe, REAL_SERVER_ENV as BASE_REAL_SERVER_ENV, startBareServer, type Probe } from './mirror.ts'
+import { formatRedisCase, runRedisCase, type RedisCaseResult } from './redis-case.ts'
 import { P99_TARGET_MS, SCENARIOS, type CatalogKind, type Scenario } from './scenarios.ts'
 
 const { values: args } = parseArgs({
@@ -41,6 +46,9 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '50' },
     only: { type: 'string' },
     'skip-large': { type: 'boolean', default: false },
+    'skip-redis': { type: 'boolean', default: false },
+    outage: { type: 'string', default: '6' },
+    'redis-cpu': { type: 'string', default: 'servers' },
     env: { type: 'string', multiple: true, default: [] },
   },
 })
@@ -114,9 +122,37 @@ const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1)
 /** Milliseconds as the table shows them: latencies are counted in tenths (load-result.ts). */
 const ms = (value: number) => String(Number(value.toFixed(1)))
 
+const REDIS_ONLY = args.only?.toLowerCase() === 'redis'
+const REDIS_CPU = args['redis-cpu'] === 'load' ? 'load' : 'servers'
+
+/** The Redis case, its table, and its JSON beside the main run's. */
+async function redisCase (load: LoadGenerator): Promise<RedisCaseResult> {
+  const result = await runRedisCase({ load, connections: CONNECTIONS, rounds: ROUNDS, durationSeconds: DURATION_S, turns: TURNS, outageSeconds: Number(args.outage), redisCpu: REDIS_CPU, env: REAL_SERVER_ENV })
+  process.stdout.write(`${formatRedisCase(result, CONNECTIONS, REDIS_CPU).join('\n')}\n`)
+  return result
+}
+
 async function main (): Promise<void> {
   process.stdout.write('building…\n')
   execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' })
+  if (REDIS_ONLY) {
+    const load = new LoadGenerator()
+    try {
+      const pinned = cpuPlan() !== undefined && await pinToCpus(load.pid, cpuPlan()!.load)
+      const redis = await redisCase(load)
+      const file = join(ROOT, 'bench', 'results', `bench-redis-${new Date().toISOString().replaceAll(':', '-')}.json`)
+      await writeFile(file, JSON.stringify({
+        date: new Date().toISOString(),
+        machine: { cores: cpus().length, cpu: cpus()[0]?.model, memoryBytes: totalmem(), node: process.version, loadAverage: loadavg() },
+        settings: { connections: CONNECTIONS, rounds: ROUNDS, durationSeconds: DURATION_S, turns: TURNS, outageSeconds: Number(args.outage), redisCpu: REDIS_CPU, realServerEnv: REAL_SERVER_ENV, loadGeneratorPinned: pinned },
+        redis,
+      }, null, 2))
+      process.stdout.write(`\nwritten to ${file}\n`)
+    } finally {
+      load.close()
+    }
+    return
+  }
   const scenarios = SCENARIOS.filter((s) => args.only === undefined || s.name.toLowerCase().includes(args.only.toLowerCase()))
   const catalogs: CatalogKind[] = args['skip-large'] ? ['bundled'] : ['bundled', 'large']
 
@@ -317,6 +353,11 @@ async function main (): Promise<void> {
     for (const s of skipped) lines.push(`skipped: ${s.scenario} (${s.catalog}): ${s.reason}`)
     process.stdout.write(`\n${lines.join('\n')}\n`)
 
+    // The main run's servers are stopped first: the Redis case's share one CPU as they did.
+    await Promise.all(Object.values(servers).map((server) => server.stop()))
+    servers = {}
+    const redis = args['skip-redis'] ? undefined : await redisCase(load)
+
     const file = join(ROOT, 'bench', 'results', `bench-${new Date().toISOString().replaceAll(':', '-')}.json`)
     await writeFile(file, JSON.stringify({
       date: new Date().toISOString(),
@@ -327,6 +368,7 @@ async function main (): Promise<void> {
       rows,
       largeChecks,
       skipped,
+      redis,
     }, (key, value: unknown) => key === 'loadRuns' ? undefined : value, 2))
     process.stdout.write(`\nwritten to ${file}\n`)
   } finally {

@@ -9,6 +9,7 @@ import type { TrustProxy } from './config.ts'
 import type { RecordResolver } from './dns/check-records.ts'
 import { DEFAULT_MX_TIMEOUT_MS, type MxStats } from './dns/mx-resolver.ts'
 import { dnsResolver } from './dns/resolver.ts'
+import type { RedisConnection } from './redis/connection.ts'
 import { clientErrorHandler, frameworkErrorHandler, registerErrorHandlers } from './http/error-handler.ts'
 import { BODY_LIMIT, MAX_PARAM_LENGTH, serverLimitOptions } from './http/limits.ts'
 import { metricsPlugin } from './http/plugins/metrics.ts'
@@ -58,6 +59,11 @@ export interface AppOptions {
   mxStats?: MxStats
   /** How the API's DNS check asks DNS; the system's resolvers when absent. */
   dnsResolver?: RecordResolver
+  /**
+   * Count rate limits in this Redis, shared with the other replicas (its MX answers are the resolver's business).
+   * The app connects it, logs and exports its state, and closes it when the app closes.
+   */
+  redis?: RedisConnection
 }
 
 /** Fastify accepts a hop count at run time but not in its types; the function form means the same. */
@@ -85,15 +91,20 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   // Before any route: rate limiting attaches itself to routes as they are added.
+  const { redis } = options
+  if (redis !== undefined) {
+    redis.start({ info: (message) => app.log.info(message), warn: (message) => app.log.warn(message) })
+    app.addHook('onClose', () => redis.close())
+  }
   const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT
-  if (rateLimit !== false) await app.register(rateLimitPlugin, rateLimit)
+  if (rateLimit !== false) await app.register(rateLimitPlugin, { ...rateLimit, redis: redis?.client })
   registerErrorHandlers(app, rateLimit === false ? {} : { notFoundPreHandler: app.rateLimit() as preHandlerAsyncHookHandler })
 
   // Before any route: the OpenAPI document is built from the routes registered after it.
   await app.register(openapiPlugin)
   await app.register(providersPlugin, { lookup: options.lookup })
   await app.register(readinessPlugin, { readiness: options.readiness ?? new Readiness('ready') })
-  await app.register(metricsPlugin, { lookup: options.lookup, processMetrics: options.processMetrics ?? false, mxStats: options.mxStats })
+  await app.register(metricsPlugin, { lookup: options.lookup, processMetrics: options.processMetrics ?? false, mxStats: options.mxStats, redisStats: redis?.stats })
   registerRequestHooks(app)
   await app.register(healthRoutes)
   await app.register(tlsAskRoutes)

@@ -89,6 +89,8 @@ interface Setting<T> {
   /** What a valid value looks like, for the error line and the README. */
   allowed: string
   schema: z.ZodType<T, string | undefined>
+  /** The value may hold a password: error lines name the variable but never show the value. */
+  secret?: true
 }
 
 /** What a parser returns for a value its setting does not take; `reason`, when given, replaces "must be …". */
@@ -150,6 +152,19 @@ const listSetting = (allowed: string, fallback: string[], accepts: (item: string
     return bad.length > 0 ? new Rejected(reason(bad)) : items
   }, { blankIsValue: true })
 
+/**
+ * A Redis URL as ioredis takes it (https://github.com/redis/ioredis#connect-to-redis): `redis://` or `rediss://`
+ * (TLS), a host, optionally a user and password, a port and a database number as the path.
+ */
+const redisUrlSetting = (allowed: string) => ({
+  ...setting<string | undefined>(allowed, undefined, (text) => {
+    const url = URL.canParse(text) ? new URL(text) : undefined
+    if (url === undefined || !['redis:', 'rediss:'].includes(url.protocol) || url.hostname === '' || url.search !== '' || url.hash !== '') return REJECTED
+    return /^\/?(\d{1,2})?$/.test(url.pathname) ? text : new Rejected('the path may only be a database number, such as /0')
+  }),
+  secret: true as const,
+})
+
 const pathSetting = <T extends string | undefined> (allowed: string, fallback: T, exists: (path: string) => boolean, reason: string) =>
   setting<string | T>(allowed, fallback, (text) => exists(text) ? text : new Rejected(reason))
 
@@ -196,6 +211,8 @@ export const SETTINGS = {
     isDnsServer,
     (bad) => `${bad.map((b) => JSON.stringify(b)).join(', ')} ${bad.length === 1 ? 'is not an address' : 'are not addresses'} such as 192.0.2.53, 192.0.2.53:5353 or [2001:db8::53]:5353`),
   MX_TIMEOUT: durationSetting(2000, 10, 30_000),
+  REDIS_URL: redisUrlSetting('empty (counts and DNS answers kept per instance) or a redis:// or rediss:// URL such as redis://redis:6379 or rediss://user:password@redis.example.net:6380/0'),
+  REDIS_TIMEOUT: durationSetting(100, 10, 10_000),
 } as const satisfies Record<string, Setting<unknown>>
 
 export type SettingName = keyof typeof SETTINGS
@@ -233,6 +250,8 @@ export interface Config {
   dns: { servers: string[] | undefined, timeoutMs: number }
   /** Look unknown domains up by their MX records (dns/mx-resolver.ts). */
   mxLookup: boolean
+  /** Share rate-limit counts and MX answers between instances (redis/connection.ts); `url` may hold a password. */
+  redis: { url: string, timeoutMs: number } | undefined
 }
 
 /** One line per problem, each naming the variable (and the flag when the value came from one). */
@@ -284,7 +303,8 @@ export function parseFlags (args: readonly string[]): { values: Partial<Record<S
 }
 
 function describe (name: SettingName, value: string | undefined, fromFlag: boolean): string {
-  return `${name}=${JSON.stringify(value ?? '')}${fromFlag ? ` (from ${flagFor(name)})` : ''}`
+  const shown = (SETTINGS[name] as Setting<unknown>).secret === true ? ' (value not shown: it may hold a password)' : `=${JSON.stringify(value ?? '')}`
+  return `${name}${shown}${fromFlag ? ` (from ${flagFor(name)})` : ''}`
 }
 
 /** Validates the environment and flags; throws a ConfigError listing every bad value. */
@@ -332,5 +352,6 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, args: readonly
     watchProviders: s.WATCH_PROVIDERS,
     dns: { servers: s.DNS_SERVERS.length === 0 ? undefined : s.DNS_SERVERS, timeoutMs: s.MX_TIMEOUT },
     mxLookup: s.MX_LOOKUP,
+    redis: s.REDIS_URL === undefined ? undefined : { url: s.REDIS_URL, timeoutMs: s.REDIS_TIMEOUT },
   }
 }

@@ -41,6 +41,7 @@ t.test('defaults', async (t) => {
     watchProviders: true,
     dns: { servers: undefined, timeoutMs: 2000 },
     mxLookup: true,
+    redis: undefined,
   } satisfies Config)
   t.same(loadConfig({ HOST: '', PORT: '', LOG_LEVEL: '' }), config, 'empty values mean the default')
 })
@@ -65,6 +66,8 @@ t.test('every variable is read', async (t) => {
     MX_LOOKUP: 'off',
     DNS_SERVERS: '192.0.2.53, 192.0.2.54:5353,[2001:db8::53]:53, 2001:db8::54',
     MX_TIMEOUT: '500ms',
+    REDIS_URL: 'rediss://app:s3cret@redis.example.net:6380/2',
+    REDIS_TIMEOUT: '250ms',
   })
   t.same(config, {
     host: '127.0.0.1',
@@ -82,6 +85,7 @@ t.test('every variable is read', async (t) => {
     watchProviders: false,
     dns: { servers: ['192.0.2.53', '192.0.2.54:5353', '[2001:db8::53]:53', '2001:db8::54'], timeoutMs: 500 },
     mxLookup: false,
+    redis: { url: 'rediss://app:s3cret@redis.example.net:6380/2', timeoutMs: 250 },
   } satisfies Config)
 })
 
@@ -96,6 +100,9 @@ t.test('value forms', async (t) => {
   t.equal(loadConfig({ PUBLIC_BASE_URL: 'http://mail.example.net:8443/autoconfig/' }).publicBaseUrl, 'http://mail.example.net:8443/autoconfig')
   t.equal(loadConfig({ HOST: '::' }).host, '::')
   t.equal(loadConfig({ MX_LOOKUP: 'false', DNS_SERVERS: '192.0.2.53' }).mxLookup, false, 'MX_LOOKUP=false turns the MX step off')
+  t.same(loadConfig({ REDIS_URL: 'redis://redis' }).redis, { url: 'redis://redis', timeoutMs: 100 }, 'REDIS_TIMEOUT defaults to 100ms')
+  t.same(loadConfig({ REDIS_URL: 'redis://:pw@[::1]:6379/' }).redis?.url, 'redis://:pw@[::1]:6379/', 'a password without a user, IPv6')
+  t.equal(loadConfig({ REDIS_URL: '', REDIS_TIMEOUT: '1s' }).redis, undefined, 'no REDIS_URL: no Redis, whatever the timeout')
   t.same(loadConfig({ DNS_SERVERS: ' , ' }).dns, { servers: undefined, timeoutMs: 2000 }, 'an empty list means the system\'s resolvers')
   for (const [text, ms] of [['250ms', 250], ['10s', 10_000], ['1m', 60_000], ['1h', 3_600_000], ['1500', 1500], [' 2 s ', 2000]] as const) {
     t.equal(parseDuration(text), ms, text)
@@ -135,6 +142,8 @@ t.test('each bad value gets one line naming the variable and what is allowed', a
     ['DNS_SERVERS', '192.0.2.53:99999, [192.0.2.1]:53', /^DNS_SERVERS=.* is not valid: "192.0.2.53:99999", "\[192.0.2.1\]:53" are not addresses/],
     ['MX_TIMEOUT', '1h', /^MX_TIMEOUT="1h" is not valid: must be a duration from 10ms to 30s/],
     ['DNS_SERVERS', '192.0.2.53:0', /^DNS_SERVERS=.* is not valid/],
+    ['REDIS_TIMEOUT', '1 minute', /^REDIS_TIMEOUT="1 minute" is not valid: must be a duration from 10ms to 10s/],
+    ['REDIS_TIMEOUT', '5ms', /^REDIS_TIMEOUT="5ms" is not valid/],
     ['TLS_CERT_FILE', '/nonexistent/cert.pem', /^TLS_CERT_FILE="\/nonexistent\/cert.pem" is not valid: cannot read this file/],
   ]
   for (const [name, value, expected] of cases) {
@@ -144,6 +153,17 @@ t.test('each bad value gets one line naming the variable and what is allowed', a
     t.equal(lines.length, 1, `${name}=${value}: one line`)
     t.match(lines[0], expected, `${name}=${value}`)
   }
+})
+
+t.test('a bad REDIS_URL names the variable and never shows the value, which may hold a password', async (t) => {
+  for (const url of ['http://:s3cret@redis:6379', 'redis//:s3cret@redis', 'redis://:s3cret@', 'redis://:s3cret@redis:port', 'redis://:s3cret@redis?db=1', 'redis://:s3cret@redis/cache']) {
+    const lines = problems({ REDIS_URL: url })
+    t.equal(lines.length, 1, url)
+    t.match(lines[0], /^REDIS_URL \(value not shown: it may hold a password\) is not valid: /, url)
+    t.notMatch(lines[0], /s3cret/, `${url}: no password in the line`)
+  }
+  t.match(problems({ REDIS_URL: 'redis://:s3cret@redis/cache' })[0], /the path may only be a database number/)
+  t.match(problems({}, ['--redis-url', 'tcp://:s3cret@redis'])[0], /^REDIS_URL \(value not shown: it may hold a password\) \(from --redis-url\) is not valid: must be empty .* or a redis:\/\/ or rediss:\/\/ URL/)
 })
 
 t.test('every bad value is reported at once', async (t) => {

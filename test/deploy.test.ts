@@ -85,14 +85,25 @@ t.test('.dockerignore keeps everything the Dockerfile copies from the checkout',
 t.test('compose: a TLS proxy asks the service before getting certificates', async (t) => {
   const compose = parse(read('deploy/compose.yaml'))
   const service = compose.services['mail-autoconfig']
-  checkEnvironment(t, service.environment, 'compose')
+  checkEnvironment(t, { ...service.environment, REDIS_URL: 'redis://redis:6379' }, 'compose')
   t.match(service.volumes, [/:\/app\/providers:ro$/])
   t.notOk('ports' in service, 'only the proxy is published')
   t.match(compose.services.proxy.ports, ['80:80', '443:443', '443:443/udp'])
   t.same(compose.services.proxy.depends_on, { 'mail-autoconfig': { condition: 'service_healthy' } })
   const caddyfile = read('deploy/Caddyfile')
   t.match(caddyfile, new RegExp(`ask http://mail-autoconfig:8080${TLS_ASK_PATH}\\n`))
-  t.match(caddyfile, /reverse_proxy mail-autoconfig:8080\n/)
+  t.match(caddyfile, /reverse_proxy \{\n\s+dynamic a mail-autoconfig 8080 \{/, 'the proxy spreads requests over every replica')
+})
+
+t.test('compose: several replicas share one Redis, which they do not wait for', async (t) => {
+  const compose = parse(read('deploy/compose.yaml'))
+  const service = compose.services['mail-autoconfig']
+  t.match(service.deploy.replicas, /^\$\{REPLICAS:-[2-9]\}$/, 'several replicas, as many as REPLICAS says')
+  t.same(loadConfig({ REDIS_URL: service.environment.REDIS_URL }).redis, { url: 'redis://redis:6379', timeoutMs: 100 })
+  t.ok('redis' in compose.services, 'the service REDIS_URL names')
+  t.match(compose.services.redis.command, ['redis-server', '--save', '', '--appendonly', 'no'])
+  t.notOk('ports' in compose.services.redis, 'Redis is not published')
+  t.notOk('depends_on' in service, 'Redis is not a dependency of the replicas')
 })
 
 t.test('kubernetes: probes, ports, selectors and the providers ConfigMap', async (t) => {
@@ -101,9 +112,9 @@ t.test('kubernetes: probes, ports, selectors and the providers ConfigMap', async
     const [doc, ...more] = parseAllDocuments(read(`${K8S}/${file}`))
     t.equal(more.length, 0, `${file}: one object`)
     const object = doc!.toJS()
-    return [object.kind, object]
+    return [object.metadata.name === 'mail-autoconfig-redis' ? `Redis ${object.kind}` : object.kind, object]
   }))
-  t.same(Object.keys(docs).sort(), ['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Service'])
+  t.same(Object.keys(docs).sort(), ['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Redis Deployment', 'Redis Service', 'Service'])
 
   const pod = docs.Deployment.spec.template
   const container = pod.spec.containers[0]
@@ -124,6 +135,18 @@ t.test('kubernetes: probes, ports, selectors and the providers ConfigMap', async
   t.equal(docs.Service.spec.ports[0].targetPort, container.ports[0].name)
   t.equal(docs.HorizontalPodAutoscaler.spec.scaleTargetRef.name, docs.Deployment.metadata.name)
   t.equal(pod.spec.volumes[0].configMap.name, docs.ConfigMap.metadata.name)
+
+  const redisUrl = new URL(env.REDIS_URL)
+  const redisService = docs['Redis Service']
+  const redisPod = docs['Redis Deployment'].spec.template
+  t.equal(redisUrl.hostname, redisService.metadata.name, 'REDIS_URL names the Redis Service')
+  t.equal(Number(redisUrl.port), redisService.spec.ports[0].port)
+  t.same(redisService.spec.selector, redisPod.metadata.labels, 'which selects the Redis pod')
+  t.same(docs['Redis Deployment'].spec.selector.matchLabels, redisPod.metadata.labels)
+  t.notSame(redisPod.metadata.labels, labels, 'and not the replicas, nor they it')
+  t.equal(redisService.spec.ports[0].targetPort, redisPod.spec.containers[0].ports[0].name)
+  t.match(redisPod.spec.containers[0].args, ['--save', '', '--appendonly', 'no'])
+  t.ok(kustomization.images.some((image: { name: string }) => image.name === redisPod.spec.containers[0].image), 'the Redis image is pinned in the kustomization')
 
   const loaded = buildCatalog(Object.entries(docs.ConfigMap.data as Record<string, string>).map(([file, text]) => ({ file, text })))
   t.ok(loaded.ok, loaded.ok ? 'the ConfigMap\'s providers are valid' : loaded.problems.map(formatProblem).join('\n'))

@@ -11,10 +11,14 @@ import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { Redis } from 'ioredis'
 import t from 'tap'
 import { DOMAINS_PER_PROVIDER, largeCatalogDomain, writeLargeCatalog } from '../bench/large-catalog.ts'
 import { OFF_THREAD_MIN_FILES, SHARE_FILES } from '../src/catalog/load-off-thread.ts'
+import { REDIS_MX_PREFIX } from '../src/dns/shared-mx-cache.ts'
+import { startDnsServer } from './dns/support.ts'
 import { BUNDLED_DIR, FIXTURES_DIR, INVALID_PROVIDERS_DIR } from './helper.ts'
+import { startRedisServer } from './support/redis-server.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const SERVER = join(ROOT, 'dist/server.js')
@@ -254,4 +258,44 @@ t.test('https with TLS_CERT_FILE and TLS_KEY_FILE; SIGHUP reloads providers and 
   t.equal(await host(), 'imap.after.hup.test')
   server.child.kill('SIGTERM')
   t.same(await server.exited, { code: 0, signal: null })
+})
+
+t.test('a REDIS_URL with bad syntax stops the process with one line naming it, never the password', async (t) => {
+  const server = start(t, SERVER, [], { REDIS_URL: 'redis//app:s3cret@redis:6379' })
+  t.same(await server.exited, { code: 1, signal: null })
+  t.match(server.stderr(), /^REDIS_URL \(value not shown: it may hold a password\) is not valid: must be empty .* or a redis:\/\/ or rediss:\/\/ URL/)
+  t.equal(server.stderr().trim().split('\n').length, 1)
+  t.notMatch(server.stderr(), /s3cret/)
+})
+
+t.test('two servers on one Redis: one limit per client, and an MX answer one learned serves the other', async (t) => {
+  const redis = await startRedisServer(t)
+  const dns = await startDnsServer(t, { 'smallshop.example': { mx: [{ exchange: 'aspmx.l.google.com', priority: 1 }] } })
+  const env = { REDIS_URL: redis.url, RATE_LIMIT_MAX: '4', DNS_SERVERS: dns.address, WATCH_PROVIDERS: 'false' }
+  const [a, b] = [start(t, SERVER, [], env), start(t, SERVER, [], env)]
+  const [addressA, addressB] = [await readyAddress(a), await readyAddress(b)]
+  await a.waitFor((r) => typeof r.msg === 'string' && r.msg.startsWith('Redis is up'), 'a to connect to Redis')
+  await b.waitFor((r) => typeof r.msg === 'string' && r.msg.startsWith('Redis is up'), 'b to connect to Redis')
+  t.notMatch(JSON.stringify([...a.records, ...b.records]), new RegExp(redis.url), 'the URL is not logged')
+
+  const url = '/mail/config-v1.1.xml?emailaddress=alice@smallshop.example'
+  const first = await fetch(addressA + url)
+  t.equal(first.status, 200, 'a finds the custom domain by its MX')
+  t.match(await first.text(), /<hostname>imap\.gmail\.com<\/hostname>/)
+  t.equal(dns.queries.get('MX smallshop.example'), 1)
+  // a's write to Redis is not waited for by its request: b asks once it is there.
+  const client = new Redis(redis.url)
+  t.teardown(() => client.disconnect())
+  for (let i = 0; i < 100 && await client.exists(`${REDIS_MX_PREFIX}smallshop.example`) === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20))
+  const second = await fetch(addressB + url)
+  t.equal(second.status, 200, 'b serves it too')
+  t.match(await second.text(), /<hostname>imap\.gmail\.com<\/hostname>/)
+  t.equal(dns.queries.get('MX smallshop.example'), 1, 'without a DNS query of its own')
+
+  const statuses = []
+  for (const address of [addressA, addressB, addressA]) statuses.push((await fetch(`${address}/v1.1/gmail.com`)).status)
+  t.same(statuses, [200, 200, 429], 'four requests over both servers are the limit, not four to each')
+  const metrics = await (await fetch(`${addressB}/metrics`)).text()
+  t.match(metrics, /^mail_autoconfig_redis_up 1$/m)
+  t.match(metrics, /^mail_autoconfig_rate_limit_fail_open_total 0$/m)
 })

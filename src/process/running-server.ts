@@ -18,7 +18,10 @@ import type { LoadResult } from '../catalog/load.ts'
 import { formatProblem } from '../catalog/report.ts'
 import type { Config } from '../config.ts'
 import { mxDomainResolver } from '../dns/mx-domain-resolver.ts'
-import { MxResolver } from '../dns/mx-resolver.ts'
+import { MemoryMxCache } from '../dns/mx-cache.ts'
+import { DEFAULT_MX_CACHE_SIZE, MxResolver } from '../dns/mx-resolver.ts'
+import { SharedMxCache } from '../dns/shared-mx-cache.ts'
+import { RedisConnection } from '../redis/connection.ts'
 import { Readiness } from '../http/plugins/readiness.ts'
 
 export interface StartOptions {
@@ -72,7 +75,14 @@ async function closeGracefully (app: FastifyInstance, timeoutMs: number): Promis
 /** Builds the app and listens while `loading` runs; serves its catalog once complete (or stops, naming every problem). */
 export async function serve (config: Config, loading: Promise<LoadResult>, options: StartOptions = {}): Promise<RunningServer | undefined> {
   const readiness = new Readiness('loading')
-  const mx = config.mxLookup ? new MxResolver({ servers: config.dns.servers, timeoutMs: config.dns.timeoutMs }) : undefined
+  const redis = config.redis === undefined ? undefined : new RedisConnection(config.redis.url, config.redis.timeoutMs)
+  const mx = config.mxLookup
+    ? new MxResolver({
+      servers: config.dns.servers,
+      timeoutMs: config.dns.timeoutMs,
+      ...(redis === undefined ? {} : { cache: new SharedMxCache(new MemoryMxCache(DEFAULT_MX_CACHE_SIZE), redis.client) }),
+    })
+    : undefined
   const lookup = new ProviderLookup(new Catalog([]), mx === undefined ? [catalogResolver] : [catalogResolver, mxDomainResolver(mx)])
   const app = await buildApp({
     lookup,
@@ -87,6 +97,7 @@ export async function serve (config: Config, loading: Promise<LoadResult>, optio
     processMetrics: true,
     ...(mx === undefined ? {} : { mxStats: mx.stats }),
     dnsResolver: dnsResolver(config.dns),
+    ...(redis === undefined ? {} : { redis }),
   })
 
   const reloader = new CatalogReloader({

@@ -12,6 +12,7 @@ import fp from 'fastify-plugin'
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { ProviderLookup } from '../../catalog/lookup.ts'
 import { MX_OUTCOMES, type MxStats } from '../../dns/mx-resolver.ts'
+import type { RedisStats } from '../../redis/connection.ts'
 
 export const ROUTE_KINDS = ['autoconfig', 'autodiscover', 'api', 'other'] as const
 export type RouteKind = (typeof ROUTE_KINDS)[number]
@@ -69,8 +70,12 @@ export class ServiceMetrics {
   readonly mxLookups: Counter | undefined
   readonly mxCacheHits: Counter | undefined
   readonly mxCoalesced: Counter | undefined
+  /** Only when a Redis is shared (REDIS_URL). */
+  readonly redisUp: Gauge | undefined
+  readonly redisErrors: Counter | undefined
+  readonly rateLimitFailOpen: Counter | undefined
 
-  constructor (lookup: ProviderLookup, options: { processMetrics?: boolean, mxStats?: MxStats | undefined } = {}) {
+  constructor (lookup: ProviderLookup, options: { processMetrics?: boolean, mxStats?: MxStats | undefined, redisStats?: RedisStats | undefined } = {}) {
     const registers = [this.registry]
     this.requests = new Counter({
       name: 'mail_autoconfig_requests_total',
@@ -148,6 +153,34 @@ export class ServiceMetrics {
         },
       })
     }
+    const redis = options.redisStats
+    if (redis !== undefined) {
+      // The connection counts; each scrape copies its state.
+      this.redisUp = new Gauge({
+        name: 'mail_autoconfig_redis_up',
+        help: '1 while the shared Redis (REDIS_URL) answers, 0 during an outage; requests are served either way.',
+        registers,
+        collect () { this.set(redis.up ? 1 : 0) },
+      })
+      this.redisErrors = new Counter({
+        name: 'mail_autoconfig_redis_errors_total',
+        help: 'Redis commands that failed (not connected, past REDIS_TIMEOUT, an error reply); each request went on without it.',
+        registers,
+        collect () {
+          this.reset()
+          this.inc(redis.errors)
+        },
+      })
+      this.rateLimitFailOpen = new Counter({
+        name: 'mail_autoconfig_rate_limit_fail_open_total',
+        help: 'Requests let through without a rate-limit count because Redis failed to count them.',
+        registers,
+        collect () {
+          this.reset()
+          this.inc(redis.failOpens)
+        },
+      })
+    }
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry })
   }
 
@@ -177,8 +210,8 @@ export class ServiceMetrics {
   }
 }
 
-export const metricsPlugin = fp<{ lookup: ProviderLookup, processMetrics?: boolean, mxStats?: MxStats | undefined }>(async (app, { lookup, processMetrics, mxStats }) => {
-  const metrics = new ServiceMetrics(lookup, { ...(processMetrics === undefined ? {} : { processMetrics }), mxStats })
+export const metricsPlugin = fp<{ lookup: ProviderLookup, processMetrics?: boolean, mxStats?: MxStats | undefined, redisStats?: RedisStats | undefined }>(async (app, { lookup, processMetrics, mxStats, redisStats }) => {
+  const metrics = new ServiceMetrics(lookup, { ...(processMetrics === undefined ? {} : { processMetrics }), mxStats, redisStats })
   app.decorate('metrics', metrics)
   app.decorateReply('outcome', null)
 }, { fastify: '5.x', name: 'metrics', dependencies: ['providers'] })
