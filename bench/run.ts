@@ -25,6 +25,8 @@
  *
  * Then the Redis case (redis-case.ts): the autoconfig GET with REDIS_URL set against the in-memory store, and a run
  * with Redis killed half way. `--only redis` runs that case alone; it needs Debian's redis-server.
+ * Then the MX case (mx-case.ts): domains found by their MX records against exact matches, first lookups, and 1,000
+ * unknown domains beside the bundled load. `--only mx` runs it alone, `--skip-mx` leaves it out.
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -35,6 +37,7 @@ import { addBundledProviders, writeLargeCatalog } from './large-catalog.ts'
 import { joinRuns, type LoadResult } from './load-result.ts'
 import { cpuPlan, cpuSeconds, LoadGenerator, pinToCpus, ROOT, rssBytes, startServer, type RunningServer } from './processes.ts'
 import { bareRequestPath, bareRoute, probe, REAL_SERVER_ENV as BASE_REAL_SERVER_ENV, startBareServer, type Probe } from './mirror.ts'
+import { formatMxCase, runMxCase, type MxCaseResult } from './mx-case.ts'
 import { formatRedisCase, runRedisCase, type RedisCaseResult } from './redis-case.ts'
 import { P99_TARGET_MS, SCENARIOS, type CatalogKind, type Scenario } from './scenarios.ts'
 
@@ -47,6 +50,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     'skip-large': { type: 'boolean', default: false },
     'skip-redis': { type: 'boolean', default: false },
+    'skip-mx': { type: 'boolean', default: false },
     outage: { type: 'string', default: '6' },
     'redis-cpu': { type: 'string', default: 'servers' },
     env: { type: 'string', multiple: true, default: [] },
@@ -122,7 +126,8 @@ const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1)
 /** Milliseconds as the table shows them: latencies are counted in tenths (load-result.ts). */
 const ms = (value: number) => String(Number(value.toFixed(1)))
 
-const REDIS_ONLY = args.only?.toLowerCase() === 'redis'
+/** `--only redis` and `--only mx` run that case alone. */
+const CASE_ONLY = args.only?.toLowerCase() === 'redis' || args.only?.toLowerCase() === 'mx' ? args.only.toLowerCase() as 'redis' | 'mx' : undefined
 const REDIS_CPU = args['redis-cpu'] === 'load' ? 'load' : 'servers'
 
 /** The Redis case, its table, and its JSON beside the main run's. */
@@ -132,20 +137,27 @@ async function redisCase (load: LoadGenerator): Promise<RedisCaseResult> {
   return result
 }
 
+/** The MX case, its table, and its JSON beside the main run's. */
+async function mxCase (load: LoadGenerator): Promise<MxCaseResult> {
+  const result = await runMxCase({ load, connections: CONNECTIONS, rounds: ROUNDS, durationSeconds: DURATION_S, turns: TURNS, env: REAL_SERVER_ENV })
+  process.stdout.write(`${formatMxCase(result, CONNECTIONS).join('\n')}\n`)
+  return result
+}
+
 async function main (): Promise<void> {
   process.stdout.write('building…\n')
   execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' })
-  if (REDIS_ONLY) {
+  if (CASE_ONLY !== undefined) {
     const load = new LoadGenerator()
     try {
       const pinned = cpuPlan() !== undefined && await pinToCpus(load.pid, cpuPlan()!.load)
-      const redis = await redisCase(load)
-      const file = join(ROOT, 'bench', 'results', `bench-redis-${new Date().toISOString().replaceAll(':', '-')}.json`)
+      const result = CASE_ONLY === 'redis' ? { redis: await redisCase(load) } : { mx: await mxCase(load) }
+      const file = join(ROOT, 'bench', 'results', `bench-${CASE_ONLY}-${new Date().toISOString().replaceAll(':', '-')}.json`)
       await writeFile(file, JSON.stringify({
         date: new Date().toISOString(),
         machine: { cores: cpus().length, cpu: cpus()[0]?.model, memoryBytes: totalmem(), node: process.version, loadAverage: loadavg() },
         settings: { connections: CONNECTIONS, rounds: ROUNDS, durationSeconds: DURATION_S, turns: TURNS, outageSeconds: Number(args.outage), redisCpu: REDIS_CPU, realServerEnv: REAL_SERVER_ENV, loadGeneratorPinned: pinned },
-        redis,
+        ...result,
       }, null, 2))
       process.stdout.write(`\nwritten to ${file}\n`)
     } finally {
@@ -357,6 +369,7 @@ async function main (): Promise<void> {
     await Promise.all(Object.values(servers).map((server) => server.stop()))
     servers = {}
     const redis = args['skip-redis'] ? undefined : await redisCase(load)
+    const mx = args['skip-mx'] ? undefined : await mxCase(load)
 
     const file = join(ROOT, 'bench', 'results', `bench-${new Date().toISOString().replaceAll(':', '-')}.json`)
     await writeFile(file, JSON.stringify({
@@ -369,6 +382,7 @@ async function main (): Promise<void> {
       largeChecks,
       skipped,
       redis,
+      mx,
     }, (key, value: unknown) => key === 'loadRuns' ? undefined : value, 2))
     process.stdout.write(`\nwritten to ${file}\n`)
   } finally {
