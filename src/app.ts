@@ -10,6 +10,7 @@ import type { RecordResolver } from './dns/check-records.ts'
 import { DEFAULT_MX_TIMEOUT_MS, type MxStats } from './dns/mx-resolver.ts'
 import { dnsResolver } from './dns/resolver.ts'
 import type { RedisConnection } from './redis/connection.ts'
+import type { ProfileSigner } from './signing/sign-profile.ts'
 import { clientErrorHandler, frameworkErrorHandler, registerErrorHandlers } from './http/error-handler.ts'
 import { BODY_LIMIT, MAX_PARAM_LENGTH, serverLimitOptions } from './http/limits.ts'
 import { metricsPlugin } from './http/plugins/metrics.ts'
@@ -24,6 +25,7 @@ import { apiRoutes } from './http/routes/api.ts'
 import { autoconfigRoutes } from './http/routes/autoconfig.ts'
 import { autodiscoverRoutes } from './http/routes/autodiscover.ts'
 import { healthRoutes } from './http/routes/health.ts'
+import { mobileconfigRoutes } from './http/routes/mobileconfig.ts'
 import { settingsPageRoutes } from './http/routes/settings-page.ts'
 import { tlsAskRoutes } from './http/routes/tls-ask.ts'
 import { serializerCompiler } from './http/reply/serializer.ts'
@@ -64,6 +66,8 @@ export interface AppOptions {
    * The app connects it, logs and exports its state, and closes it when the app closes.
    */
   redis?: RedisConnection
+  /** Sign Apple profiles (signing/sign-profile.ts); they are served unsigned without it. */
+  profileSigner?: ProfileSigner
 }
 
 /** Fastify accepts a hop count at run time but not in its types; the function form means the same. */
@@ -111,6 +115,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   await app.register(autoconfigRoutes)
   await app.register(autodiscoverRoutes, { publicBaseUrl: options.publicBaseUrl })
   await app.register(apiRoutes, { prefix: API_PREFIX, corsOrigins: options.corsOrigins ?? ['*'], publicBaseUrl: options.publicBaseUrl, resolver: options.dnsResolver ?? dnsResolver({ timeoutMs: DEFAULT_MX_TIMEOUT_MS }) })
+  await app.register(mobileconfigRoutes, { signer: options.profileSigner })
   await app.register(settingsPageRoutes, { publicBaseUrl: options.publicBaseUrl })
   return app
 }

@@ -213,6 +213,9 @@ export const SETTINGS = {
   MX_TIMEOUT: durationSetting(2000, 10, 30_000),
   REDIS_URL: redisUrlSetting('empty (counts and DNS answers kept per instance) or a redis:// or rediss:// URL such as redis://redis:6379 or rediss://user:password@redis.example.net:6380/0'),
   REDIS_TIMEOUT: durationSetting(100, 10, 10_000),
+  PROFILE_SIGNING_CERT: optionalFile,
+  PROFILE_SIGNING_KEY: optionalFile,
+  PROFILE_SIGNING_CHAIN: optionalFile,
 } as const satisfies Record<string, Setting<unknown>>
 
 export type SettingName = keyof typeof SETTINGS
@@ -252,6 +255,8 @@ export interface Config {
   mxLookup: boolean
   /** Share rate-limit counts and MX answers between instances (redis/connection.ts); `url` may hold a password. */
   redis: { url: string, timeoutMs: number } | undefined
+  /** Sign Apple profiles with this certificate, key and optional chain (PEM files; signing/credentials.ts). */
+  profileSigning: { certFile: string, keyFile: string, chainFile: string | undefined } | undefined
 }
 
 /** One line per problem, each naming the variable (and the flag when the value came from one). */
@@ -302,6 +307,10 @@ export function parseFlags (args: readonly string[]): { values: Partial<Record<S
   return { values, problems }
 }
 
+function isSet (text: string | undefined): boolean {
+  return text !== undefined && text.trim() !== ''
+}
+
 function describe (name: SettingName, value: string | undefined, fromFlag: boolean): string {
   const shown = (SETTINGS[name] as Setting<unknown>).secret === true ? ' (value not shown: it may hold a password)' : `=${JSON.stringify(value ?? '')}`
   return `${name}${shown}${fromFlag ? ` (from ${flagFor(name)})` : ''}`
@@ -327,11 +336,19 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, args: readonly
     }
   }
   const settings: Partial<Settings> = parsed.success ? parsed.data : {}
-  const certSet = raw.TLS_CERT_FILE !== undefined && raw.TLS_CERT_FILE.trim() !== ''
-  const keySet = raw.TLS_KEY_FILE !== undefined && raw.TLS_KEY_FILE.trim() !== ''
+  const certSet = isSet(raw.TLS_CERT_FILE)
+  const keySet = isSet(raw.TLS_KEY_FILE)
   if (certSet !== keySet) {
     const [missing, given] = certSet ? ['TLS_KEY_FILE', 'TLS_CERT_FILE'] as const : ['TLS_CERT_FILE', 'TLS_KEY_FILE'] as const
     problems.push(`${missing} is required when ${given} is set (https needs both the certificate chain and its private key)`)
+  }
+  const signingCertSet = isSet(raw.PROFILE_SIGNING_CERT)
+  const signingKeySet = isSet(raw.PROFILE_SIGNING_KEY)
+  if (signingCertSet !== signingKeySet) {
+    const [missing, given] = signingCertSet ? ['PROFILE_SIGNING_KEY', 'PROFILE_SIGNING_CERT'] as const : ['PROFILE_SIGNING_CERT', 'PROFILE_SIGNING_KEY'] as const
+    problems.push(`${missing} is required when ${given} is set (profiles are signed with the certificate and its private key)`)
+  } else if (!signingCertSet && isSet(raw.PROFILE_SIGNING_CHAIN)) {
+    problems.push('PROFILE_SIGNING_CHAIN is set without PROFILE_SIGNING_CERT and PROFILE_SIGNING_KEY, which signing needs')
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems)
 
@@ -353,5 +370,8 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, args: readonly
     dns: { servers: s.DNS_SERVERS.length === 0 ? undefined : s.DNS_SERVERS, timeoutMs: s.MX_TIMEOUT },
     mxLookup: s.MX_LOOKUP,
     redis: s.REDIS_URL === undefined ? undefined : { url: s.REDIS_URL, timeoutMs: s.REDIS_TIMEOUT },
+    profileSigning: s.PROFILE_SIGNING_CERT !== undefined && s.PROFILE_SIGNING_KEY !== undefined
+      ? { certFile: s.PROFILE_SIGNING_CERT, keyFile: s.PROFILE_SIGNING_KEY, chainFile: s.PROFILE_SIGNING_CHAIN }
+      : undefined,
   }
 }

@@ -41,6 +41,12 @@ export async function main (args: readonly string[] = process.argv.slice(2)): Pr
   try {
     await startServer(config)
   } catch (error) {
+    if (error instanceof ConfigError) {
+      // Files named by the configuration that cannot be used (a signing key that does not match, …): one line each.
+      process.stderr.write(`${error.message}\n`)
+      process.exitCode = 1
+      return
+    }
     // Port in use, a key that does not match its certificate, …: one line, no stack.
     process.stderr.write(`cannot start: ${(error as Error).message}\n`)
     process.exitCode = 1

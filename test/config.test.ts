@@ -42,6 +42,7 @@ t.test('defaults', async (t) => {
     dns: { servers: undefined, timeoutMs: 2000 },
     mxLookup: true,
     redis: undefined,
+    profileSigning: undefined,
   } satisfies Config)
   t.same(loadConfig({ HOST: '', PORT: '', LOG_LEVEL: '' }), config, 'empty values mean the default')
 })
@@ -68,6 +69,9 @@ t.test('every variable is read', async (t) => {
     MX_TIMEOUT: '500ms',
     REDIS_URL: 'rediss://app:s3cret@redis.example.net:6380/2',
     REDIS_TIMEOUT: '250ms',
+    PROFILE_SIGNING_CERT: CERT,
+    PROFILE_SIGNING_KEY: KEY,
+    PROFILE_SIGNING_CHAIN: CERT,
   })
   t.same(config, {
     host: '127.0.0.1',
@@ -86,6 +90,7 @@ t.test('every variable is read', async (t) => {
     dns: { servers: ['192.0.2.53', '192.0.2.54:5353', '[2001:db8::53]:53', '2001:db8::54'], timeoutMs: 500 },
     mxLookup: false,
     redis: { url: 'rediss://app:s3cret@redis.example.net:6380/2', timeoutMs: 250 },
+    profileSigning: { certFile: CERT, keyFile: KEY, chainFile: CERT },
   } satisfies Config)
 })
 
@@ -145,10 +150,13 @@ t.test('each bad value gets one line naming the variable and what is allowed', a
     ['REDIS_TIMEOUT', '1 minute', /^REDIS_TIMEOUT="1 minute" is not valid: must be a duration from 10ms to 10s/],
     ['REDIS_TIMEOUT', '5ms', /^REDIS_TIMEOUT="5ms" is not valid/],
     ['TLS_CERT_FILE', '/nonexistent/cert.pem', /^TLS_CERT_FILE="\/nonexistent\/cert.pem" is not valid: cannot read this file/],
+    ['PROFILE_SIGNING_KEY', '/nonexistent/key.pem', /^PROFILE_SIGNING_KEY="\/nonexistent\/key.pem" is not valid: cannot read this file/],
+    ['PROFILE_SIGNING_CHAIN', tmp, /^PROFILE_SIGNING_CHAIN=".*" is not valid: cannot read this file/],
   ]
   for (const [name, value, expected] of cases) {
     const env: Record<string, string> = { [name]: value }
     if (name === 'TLS_CERT_FILE') env.TLS_KEY_FILE = KEY
+    if (name.startsWith('PROFILE_SIGNING_')) Object.assign(env, { PROFILE_SIGNING_CERT: CERT, PROFILE_SIGNING_KEY: KEY }, { [name]: value })
     const lines = problems(env)
     t.equal(lines.length, 1, `${name}=${value}: one line`)
     t.match(lines[0], expected, `${name}=${value}`)
@@ -174,6 +182,13 @@ t.test('every bad value is reported at once', async (t) => {
 t.test('TLS needs both the certificate and the key', async (t) => {
   t.same(problems({ TLS_CERT_FILE: CERT }), ['TLS_KEY_FILE is required when TLS_CERT_FILE is set (https needs both the certificate chain and its private key)'])
   t.same(problems({ TLS_KEY_FILE: KEY }), ['TLS_CERT_FILE is required when TLS_KEY_FILE is set (https needs both the certificate chain and its private key)'])
+})
+
+t.test('profile signing needs the certificate and the key; a chain alone is refused', async (t) => {
+  t.same(problems({ PROFILE_SIGNING_CERT: CERT }), ['PROFILE_SIGNING_KEY is required when PROFILE_SIGNING_CERT is set (profiles are signed with the certificate and its private key)'])
+  t.same(problems({ PROFILE_SIGNING_KEY: KEY, PROFILE_SIGNING_CHAIN: CERT }), ['PROFILE_SIGNING_CERT is required when PROFILE_SIGNING_KEY is set (profiles are signed with the certificate and its private key)'])
+  t.same(problems({ PROFILE_SIGNING_CHAIN: CERT }), ['PROFILE_SIGNING_CHAIN is set without PROFILE_SIGNING_CERT and PROFILE_SIGNING_KEY, which signing needs'])
+  t.same(loadConfig({ PROFILE_SIGNING_CERT: CERT, PROFILE_SIGNING_KEY: KEY }).profileSigning, { certFile: CERT, keyFile: KEY, chainFile: undefined })
 })
 
 t.test('flags mirror the variables and win over them', async (t) => {

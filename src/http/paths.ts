@@ -23,5 +23,9 @@ export const TLS_ASK_PATH = '/tls/allowed'
 export const HOME_PATH = '/'
 export const SETTINGS_PATH = '/settings'
 export const PAGE_ASSETS_PREFIX = '/assets/'
-/** The Apple configuration profile for an address, `?emailaddress=` (its own route); the settings page links to it. */
-export const MOBILECONFIG_PATH = '/mobileconfig'
+/**
+ * The Apple configuration profile for an address, `?emailaddress=` (routes/mobileconfig.ts), and the names peers
+ * and their users' links use for it; the settings page and the API's lookup link to the first.
+ */
+export const MOBILECONFIG_PATHS = ['/mobileconfig', '/email.mobileconfig', '/apple.mobileconfig'] as const
+export const MOBILECONFIG_PATH = MOBILECONFIG_PATHS[0]

@@ -2,8 +2,8 @@
  * Prometheus metrics (prom-client), shared as `app.metrics` and scraped at `GET /metrics` (see routes/health.ts).
  * Each app has its own registry, so several apps in one process (tests) never mix their counts.
  *
- * Requests are counted by route kind (autoconfig, autodiscover, api, other) and outcome, both small fixed sets so
- * the series stay few; the domain or address asked about is never a label. The outcome comes from the status
+ * Requests are counted by route kind (autoconfig, autodiscover, api, apple, other) and outcome, both small fixed
+ * sets so the series stay few; the domain or address asked about is never a label. The outcome comes from the status
  * code unless a route says otherwise (`reply.outcome`), e.g. an autodiscover Error document sent with a 200.
  * Operational routes (`config.operational`) are not counted: probes every few seconds would drown real traffic.
  */
@@ -14,7 +14,7 @@ import type { ProviderLookup } from '../../catalog/lookup.ts'
 import { MX_OUTCOMES, type MxStats } from '../../dns/mx-resolver.ts'
 import type { RedisStats } from '../../redis/connection.ts'
 
-export const ROUTE_KINDS = ['autoconfig', 'autodiscover', 'api', 'other'] as const
+export const ROUTE_KINDS = ['autoconfig', 'autodiscover', 'api', 'apple', 'other'] as const
 export type RouteKind = (typeof ROUTE_KINDS)[number]
 export const OUTCOMES = ['served', 'not_found', 'bad_request', 'rate_limited', 'unavailable', 'error'] as const
 export type Outcome = (typeof OUTCOMES)[number]
@@ -39,10 +39,11 @@ declare module 'fastify' {
 /** The kind of a route, from its tags, else from its path (also for requests no route matched). */
 export function routeKind (url: string, tags: readonly string[] = []): RouteKind {
   for (const tag of tags) {
-    if (tag === 'autoconfig' || tag === 'autodiscover' || tag === 'api') return tag
+    if (tag === 'autoconfig' || tag === 'autodiscover' || tag === 'api' || tag === 'apple') return tag
   }
   const path = url.toLowerCase()
   if (path.startsWith('/api/')) return 'api'
+  if (path.includes('.mobileconfig') || path.startsWith('/mobileconfig')) return 'apple'
   if (path.includes('autodiscover')) return 'autodiscover'
   if (path.includes('config-v1.1.xml') || path.startsWith('/v1.1/') || path.startsWith('/.well-known/autoconfig/')) return 'autoconfig'
   return 'other'
@@ -79,7 +80,7 @@ export class ServiceMetrics {
     const registers = [this.registry]
     this.requests = new Counter({
       name: 'mail_autoconfig_requests_total',
-      help: 'Requests answered, by route kind (autoconfig, autodiscover, api, other) and outcome.',
+      help: 'Requests answered, by route kind (autoconfig, autodiscover, api, apple, other) and outcome.',
       labelNames: ['kind', 'outcome'],
       registers,
     })

@@ -12,12 +12,14 @@ import { AppError } from '../../errors.ts'
 import { checkAdvice, type RecordResolver } from '../../dns/check-records.ts'
 import { apiDnsAdvice, apiLookup, apiMatch, apiProvider, providerRef } from '../../render/api.ts'
 import { decodeCursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, providerIndex } from '../api/provider-index.ts'
-import { dnsAdviceSchema, domainSchema, lookupSchema, providerPageSchema, providerSchema } from '../../render/api-schema.ts'
+import { dnsAdviceSchema, domainSchema, lookupSchema, providerPageSchema, providerSchema, type ApiLookup } from '../../render/api-schema.ts'
+import { profileServers } from '../../render/mobileconfig.ts'
+import type { Provider } from '../../model/provider.ts'
 import { conditionalGet } from '../reply/conditional-get.ts'
 import { jsonResponse, notModifiedResponse, problemResponses } from '../reply/responses.ts'
 import { parsePublicBaseUrl, publicBaseUrl } from '../reply/public-base-url.ts'
 import { unknownDomain } from '../reply/unknown-domain.ts'
-import { AUTOCONFIG_PATHS, AUTODISCOVER_XML_PATH } from '../paths.ts'
+import { AUTOCONFIG_PATHS, AUTODISCOVER_XML_PATH, MOBILECONFIG_PATH } from '../paths.ts'
 
 /** Provider data changes with a reload; five minutes, then a cheap revalidation with the ETag. */
 export const API_CACHE_CONTROL = 'public, max-age=300'
@@ -52,11 +54,16 @@ const dnsQuery = z.object({
     .describe('`true`: also look each record up through this server\'s resolvers (DNS_SERVERS) and report what was found'),
 })
 
-/** This server's autoconfig and autodiscover URLs for an address, as a lookup links them. */
-export function lookupLinks (base: string, address: EmailAddress): { autoconfig: string, autodiscover: string } {
+/**
+ * This server's autoconfig, autodiscover and Apple profile URLs for an address, as a lookup links them; the profile
+ * only when the provider has servers a profile can name (render/mobileconfig.ts).
+ */
+export function lookupLinks (base: string, address: EmailAddress, provider: Provider): ApiLookup['links'] {
+  const query = `?emailaddress=${encodeURIComponent(address.address)}`
   return {
-    autoconfig: `${base}${AUTOCONFIG_PATHS[0]}?emailaddress=${encodeURIComponent(address.address)}`,
+    autoconfig: `${base}${AUTOCONFIG_PATHS[0]}${query}`,
     autodiscover: `${base}${AUTODISCOVER_XML_PATH}`,
+    ...(profileServers(provider) === undefined ? {} : { mobileconfig: `${base}${MOBILECONFIG_PATH}${query}` }),
   }
 }
 
@@ -102,7 +109,7 @@ export async function apiRoutes (app: FastifyInstance, options: ApiOptions): Pro
     if (match === undefined) throw unknownDomain(reply, address.domain)
     const base = publicBaseUrl(configuredBaseUrl, request, reply)
     reply.header('cache-control', API_CACHE_CONTROL)
-    return apiLookup(match.provider, { address, match, links: lookupLinks(base, address) })
+    return apiLookup(match.provider, { address, match, links: lookupLinks(base, address, match.provider) })
   })
 
   typed.get('/providers', {

@@ -47,9 +47,13 @@ t.test('lookup: Gmail settings for alice, usernames filled in', async (t) => {
   t.same(body.links, {
     autoconfig: 'http://autoconfig.example.net/mail/config-v1.1.xml?emailaddress=alice%40gmail.com',
     autodiscover: 'http://autoconfig.example.net/autodiscover/autodiscover.xml',
+    mobileconfig: 'http://autoconfig.example.net/mobileconfig?emailaddress=alice%40gmail.com',
   }, 'links derived from the request when no public base URL is configured')
   const autoconfig = await app.inject({ url: body.links.autoconfig.replace('http://autoconfig.example.net', '') })
   t.equal(autoconfig.statusCode, 200, 'the autoconfig link works')
+  const profile = await app.inject({ url: body.links.mobileconfig!.replace('http://autoconfig.example.net', '') })
+  t.equal(profile.statusCode, 200, 'the profile link works')
+  t.equal(profile.headers['content-disposition'], 'attachment; filename="gmail.com.mobileconfig"')
 })
 
 t.test('lookup links use the public base URL when configured', async (t) => {
@@ -58,6 +62,7 @@ t.test('lookup links use the public base URL when configured', async (t) => {
   t.same(res.json().links, {
     autoconfig: 'https://autoconfig.example.com/mail/config-v1.1.xml?emailaddress=Bob%2Bmail%40gmail.com',
     autodiscover: 'https://autoconfig.example.com/autodiscover/autodiscover.xml',
+    mobileconfig: 'https://autoconfig.example.com/mobileconfig?emailaddress=Bob%2Bmail%40gmail.com',
   })
   const proxied = await build(t, { trustProxy: true })
   const behindProxy = await proxied.inject({ url: '/api/v1/lookup?email=a@gmail.com', headers: { host: 'internal:8080', 'x-forwarded-host': 'mail.example.com', 'x-forwarded-proto': 'https' } })
