@@ -184,13 +184,20 @@ function xmlSafe (value: PlistValue): PlistValue {
   return value
 }
 
+function xmlSafeAddress (address: EmailAddress): EmailAddress {
+  return { address: xmlText(address.address), localPart: xmlText(address.localPart), domain: xmlText(address.domain) }
+}
+
 /**
  * The profile for an address, as XML plist text; undefined when no incoming or no outgoing server has a login a
  * profile can express (a provider that only takes OAuth2).
  */
-export function renderMobileconfig (provider: Provider, { address }: MobileconfigContext): string | undefined {
+export function renderMobileconfig (provider: Provider, context: MobileconfigContext): string | undefined {
   const servers = profileServers(provider)
   if (servers === undefined) return undefined
+  // Before anything derives from the address: a lone surrogate makes the UUID and URL encoders throw
+  // (encodeURIComponent), and U+FFFF cannot be written in XML; both become U+FFFD, as in the document itself.
+  const address = xmlSafeAddress(context.address)
   // Letter case does not make another mailbox for any provider here; it must not make another profile.
   const name = `${provider.id}:${address.address.toLowerCase()}`
   const profileUuid = uuidV5(name, PROFILE_NAMESPACE).toUpperCase()

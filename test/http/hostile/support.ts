@@ -143,6 +143,14 @@ export function assertSafeAnswer (res: LightMyRequestResponse, request: unknown)
     } else if (res.statusCode >= 400) fail('an XML error answer that is not an autodiscover Error document')
     return
   }
+  if (type === 'application/x-apple-aspen-config') {
+    // An unsigned Apple profile (routes/mobileconfig.ts): a well-formed plist holding the request's text only as text.
+    if (XMLValidator.validate(res.body) !== true) fail('profile is not well-formed XML')
+    if (res.body.includes(`<${CANARY}`) || containsCanaryElement(parser.parse(res.body))) fail('input reflected as markup')
+    if (res.headers['cache-control'] !== 'no-store') fail('a profile that a cache may keep')
+    if (!/^attachment; filename="[a-z0-9.-]+\.mobileconfig"$/.test(String(res.headers['content-disposition']))) fail('a profile without a safe download name')
+    return
+  }
   if (type.startsWith('text/html')) {
     // The settings page (routes/settings-page.ts) answers people with pages, its 400 and 404 included, and /docs is
     // one; whatever a request holds may appear in them only as text.

@@ -18,6 +18,9 @@ t.test('route kinds and outcomes', async (t) => {
     ['/Autodiscover/Autodiscover.xml', [], 'autodiscover'],
     ['/api/v1/providers', [], 'api'],
     ['/whatever', ['api'], 'api'],
+    ['/mobileconfig', [], 'apple'],
+    ['/Email.mobileconfig', [], 'apple'],
+    ['/whatever', ['apple'], 'apple'],
     ['/healthz', [], 'other'],
     ['/nothing/here', ['operations'], 'other'],
   ]
