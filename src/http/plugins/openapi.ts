@@ -27,13 +27,14 @@ const TAGS = [
   { name: 'autoconfig', description: 'Mozilla autoconfig (config-v1.1 XML), asked by Thunderbird and the clients that follow it' },
   { name: 'autodiscover', description: 'Microsoft autodiscover, asked by Outlook and the clients that follow it' },
   { name: 'api', description: 'The JSON API: the same settings for web pages, tools, apps and scripts' },
+  { name: 'apple', description: 'Apple configuration profiles (.mobileconfig), installed by people on iPhone, iPad and Mac' },
   { name: 'operations', description: 'Health and metrics for operators' },
   { name: 'meta', description: 'This document' },
 ]
 
 const DESCRIPTION = [
-  'Mail clients configure themselves from this server: it answers Mozilla autoconfig and Microsoft autodiscover requests, and offers the same settings as JSON under `/api/v1`, from declarative provider files.',
-  'Every error is `application/problem+json` (RFC 9457) with a permanent `code`. GET answers carry an `ETag` and `Cache-Control`; send the tag back in `If-None-Match` to get a `304`.',
+  'Mail clients configure themselves from this server: it answers Mozilla autoconfig and Microsoft autodiscover requests, serves Apple configuration profiles, and offers the same settings as JSON under `/api/v1`, from declarative provider files.',
+  'Every error is `application/problem+json` (RFC 9457) with a permanent `code`. GET answers carry an `ETag` and `Cache-Control`; send the tag back in `If-None-Match` to get a `304` (Apple profiles, made for one address, are `no-store` instead).',
 ].join('\n\n')
 
 const zodTransform = createJsonSchemaTransform({ skipList: [] })
