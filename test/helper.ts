@@ -12,6 +12,8 @@ export const BUNDLED_DIR = fileURLToPath(new URL('../providers', import.meta.url
 export const FIXTURES_DIR = fileURLToPath(new URL('./fixtures', import.meta.url))
 export const VALID_PROVIDERS_DIR = `${FIXTURES_DIR}/providers/valid`
 export const INVALID_PROVIDERS_DIR = `${FIXTURES_DIR}/providers/invalid`
+/** One provider whose servers only take OAuth2 (no Apple profile can set it up). */
+export const OAUTH_ONLY_PROVIDERS_DIR = `${FIXTURES_DIR}/providers/oauth-only`
 /** Valid providers that `check --strict` warns about. */
 export const LINT_PROVIDERS_DIR = `${FIXTURES_DIR}/providers/lint`
 /**

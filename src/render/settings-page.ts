@@ -22,6 +22,7 @@ import type { DomainMatch, MatchKind } from '../catalog/catalog.ts'
 import { MAX_ADDRESS_LENGTH, normalizeDomain, type EmailAddress } from '../model/email-address.ts'
 import { fillPlaceholders, fillUrlPlaceholders } from '../model/placeholders.ts'
 import type { AuthMethod, LocalizedText, MailServer, Provider, Security, ServerType } from '../model/provider.ts'
+import { profileServers } from './mobileconfig.ts'
 
 /** The connection security menus of Thunderbird, Outlook and Apple Mail. */
 export const ENCRYPTION_WORDS = {
@@ -96,8 +97,11 @@ export interface SettingsPageView {
   webmail: string | undefined
   /** The preferred incoming server signs in with OAuth2 first: clients open the provider's own sign-in page. */
   signsInWithOAuth2: boolean
-  /** The Apple configuration profile for this address, and a QR code of its URL for a phone's camera. */
-  appleProfile: { url: string, qrCode: string }
+  /**
+   * The Apple configuration profile for this address, and a QR code of its URL for a phone's camera; undefined when
+   * the provider's servers only take OAuth2, which a profile cannot set up (render/mobileconfig.ts).
+   */
+  appleProfile: { url: string, qrCode: string } | undefined
 }
 
 export interface SettingsPageContext {
@@ -204,6 +208,8 @@ export async function settingsPage (provider: Provider, context: SettingsPageCon
     documentation: provider.documentation.map(({ url, descriptions }) => ({ url, ...(pickText(descriptions, language) ?? { text: url, lang: undefined }) })),
     webmail: provider.webmail?.loginPage === undefined ? undefined : fillUrlPlaceholders(provider.webmail.loginPage, address),
     signsInWithOAuth2: preferredIncoming?.auth[0] === 'oauth2',
-    appleProfile: { url: context.appleProfileUrl, qrCode: await qrCodeImage(context.appleProfileUrl) },
+    appleProfile: profileServers(provider) === undefined
+      ? undefined
+      : { url: context.appleProfileUrl, qrCode: await qrCodeImage(context.appleProfileUrl) },
   }
 }

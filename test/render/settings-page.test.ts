@@ -58,9 +58,9 @@ t.test('every field, for a provider file that uses every feature, read in German
     webmail: 'https://webmail.example.com/',
     signsInWithOAuth2: false,
   })
-  t.equal(appleProfile.url, PROFILE_URL)
-  t.match(appleProfile.qrCode, /^data:image\/svg\+xml;base64,[A-Za-z0-9+/]+=*$/)
-  const svg = parseXml(Buffer.from(appleProfile.qrCode.split(',')[1]!, 'base64').toString('utf8'))
+  t.equal(appleProfile!.url, PROFILE_URL)
+  t.match(appleProfile!.qrCode, /^data:image\/svg\+xml;base64,[A-Za-z0-9+/]+=*$/)
+  const svg = parseXml(Buffer.from(appleProfile!.qrCode.split(',')[1]!, 'base64').toString('utf8'))
   t.match(svg.svg['@_viewBox'], /^0 0 \d+ \d+$/, 'an SVG image (the browser test reads the code back)')
 })
 

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { parse, type PlistValue } from 'plist'
 import t from 'tap'
 import { buildApp } from '../../../src/app.ts'
@@ -9,7 +6,7 @@ import { mxDomainResolver } from '../../../src/dns/mx-domain-resolver.ts'
 import { MxResolver } from '../../../src/dns/mx-resolver.ts'
 import { problemSchema } from '../../../src/http/reply/responses.ts'
 import { lookupSchema } from '../../../src/render/api-schema.ts'
-import { build, BUNDLED_DIR, lookupFor, unknownDomainProblem, VALID_PROVIDERS_DIR } from '../../helper.ts'
+import { build, BUNDLED_DIR, lookupFor, OAUTH_ONLY_PROVIDERS_DIR, unknownDomainProblem, VALID_PROVIDERS_DIR } from '../../helper.ts'
 import { startDnsServer } from '../../dns/support.ts'
 
 const PROFILE_TYPE = 'application/x-apple-aspen-config'
@@ -21,23 +18,6 @@ function profileOf (body: string): { top: Dict, mail: Dict } {
   const top = parse(body) as Dict
   const mail = (top.PayloadContent as Dict[]).find((payload) => payload.PayloadType === 'com.apple.mail.managed')!
   return { top, mail }
-}
-
-/** A providers directory holding one provider whose servers only take OAuth2, removed when the test ends. */
-function oauthOnlyProviders (t: { teardown (fn: () => void): void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mobileconfig-oauth-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  writeFileSync(join(dir, 'tokens-only.yaml'), [
-    'name: Tokens Only Mail',
-    'domains: [tokens.example]',
-    'incoming:',
-    '  - { type: imap, host: imap.tokens.example, auth: [oauth2] }',
-    'outgoing:',
-    '  - { host: smtp.tokens.example, auth: [oauth2] }',
-    'oauth2: { issuer: id.tokens.example, scope: mail, authUrl: "https://id.tokens.example/auth", tokenUrl: "https://id.tokens.example/token" }',
-    '',
-  ].join('\n'))
-  return dir
 }
 
 t.test('GET /mobileconfig: the profile for the address, as a download Safari offers to install', async (t) => {
@@ -132,7 +112,7 @@ t.test('bad requests are problems naming the parameter; an unknown domain is a 4
 })
 
 t.test('a provider that only takes OAuth2 has no profile, and the API does not link one', async (t) => {
-  const app = await build(t, { providersDir: oauthOnlyProviders(t) })
+  const app = await build(t, { providersDir: OAUTH_ONLY_PROVIDERS_DIR })
   const res = await app.inject({ url: '/mobileconfig?emailaddress=alice@tokens.example' })
   t.equal(res.statusCode, 404)
   t.match(problemSchema.parse(res.json()), { code: 'NO_PROFILE_FOR_PROVIDER', detail: /^Tokens Only Mail only takes OAuth2 sign-in/ })

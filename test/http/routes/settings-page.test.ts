@@ -9,7 +9,7 @@ import { Readiness } from '../../../src/http/plugins/readiness.ts'
 import { PAGE_CSP } from '../../../src/http/plugins/security-headers.ts'
 import type { Provider } from '../../../src/model/provider.ts'
 import { startDnsServer } from '../../dns/support.ts'
-import { BUNDLED_DIR, build, VALID_PROVIDERS_DIR } from '../../helper.ts'
+import { BUNDLED_DIR, build, OAUTH_ONLY_PROVIDERS_DIR, VALID_PROVIDERS_DIR } from '../../helper.ts'
 
 const BASE = 'https://autoconfig.example.net'
 
@@ -270,4 +270,14 @@ t.test('the page routes are not in the API document', async (t) => {
   t.notOk(paths.includes('/'))
   t.notOk(paths.includes('/settings'))
   t.notOk(paths.some((path) => path.startsWith('/assets')), paths.join(' '))
+})
+
+t.test('a provider that only signs in with OAuth2 gets Apple Mail steps by hand, no profile link or QR code', async (t) => {
+  const app = await build(t, { providersDir: OAUTH_ONLY_PROVIDERS_DIR, publicBaseUrl: BASE })
+  const res = await app.inject({ url: '/settings?email=alice@tokens.example' })
+  t.equal(res.statusCode, 200)
+  const apple = documentOf(res.body).querySelector('.apple')!
+  t.equal(apple.querySelector('a'), null, 'no link to a profile that would be a 404')
+  t.equal(apple.querySelector('img'), null, 'no QR code')
+  t.match(apple.textContent, 'Add Mail Account, and type the values above. (Tokens Only Mail only signs in with OAuth2')
 })
