@@ -164,9 +164,13 @@ function davKeys (prefix: 'CalDAV' | 'CardDAV', service: Dav | undefined, provid
   if (service === undefined || !service.auth.some((method) => method !== 'oauth2')) return undefined
   const url = new URL(fillUrlPlaceholders(service.url, address))
   const https = url.protocol === 'https:'
+  // A profile holds no password, not even one a provider file wrote into its URL.
+  url.username = ''
+  url.password = ''
   return {
     [`${prefix}AccountDescription`]: `${provider.name} ${what}`,
-    [`${prefix}HostName`]: url.hostname,
+    // A host name, not a URL authority: an IPv6 literal without its brackets.
+    [`${prefix}HostName`]: url.hostname.replace(/^\[(.*)\]$/, '$1'),
     [`${prefix}Port`]: url.port === '' ? (https ? 443 : 80) : Number(url.port),
     [`${prefix}UseSSL`]: https,
     [`${prefix}PrincipalURL`]: url.href,
