@@ -4,14 +4,16 @@
  * (scripts/build.ts) to the source: the loading workers, packages that read their own files (the docs page),
  * pino-pretty loaded on demand, the settings page's templates and assets copied beside the bundle.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { request as httpsRequest } from 'node:https'
 import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { Redis } from 'ioredis'
+import { parse, type PlistValue } from 'plist'
 import t from 'tap'
 import { DOMAINS_PER_PROVIDER, largeCatalogDomain, writeLargeCatalog } from '../bench/large-catalog.ts'
 import { OFF_THREAD_MIN_FILES, SHARE_FILES } from '../src/catalog/load-off-thread.ts'
@@ -19,6 +21,7 @@ import { REDIS_MX_PREFIX } from '../src/dns/shared-mx-cache.ts'
 import { startDnsServer } from './dns/support.ts'
 import { BUNDLED_DIR, FIXTURES_DIR, INVALID_PROVIDERS_DIR } from './helper.ts'
 import { startRedisServer } from './support/redis-server.ts'
+import { createTestPki, opensslResult } from './support/test-pki.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const SERVER = join(ROOT, 'dist/server.js')
@@ -298,4 +301,62 @@ t.test('two servers on one Redis: one limit per client, and an MX answer one lea
   const metrics = await (await fetch(`${addressB}/metrics`)).text()
   t.match(metrics, /^mail_autoconfig_redis_up 1$/m)
   t.match(metrics, /^mail_autoconfig_rate_limit_fail_open_total 0$/m)
+})
+
+/** `curl -sS -OJ <url>` in a fresh directory, as the issue's acceptance check runs it; the files it saved. */
+async function curlSaves (t: { teardown (fn: () => void): void }, url: string): Promise<{ dir: string, saved: string[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'server-test-curl-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  // No proxy variables reach curl: the request goes to 127.0.0.1 itself.
+  await promisify(execFile)('curl', ['-sS', '-OJ', url], { cwd: dir, timeout: 10_000, env: { PATH: process.env.PATH ?? '' } })
+  return { dir, saved: readdirSync(dir) }
+}
+
+/** The mail payload's address in a profile's plist. */
+function profileAddress (plist: string): PlistValue | undefined {
+  const payloads = (parse(plist) as Record<string, PlistValue>).PayloadContent as Array<Record<string, PlistValue>>
+  return payloads.find((p) => p.PayloadType === 'com.apple.mail.managed')?.EmailAddress
+}
+
+t.test('PROFILE_SIGNING_*: curl -OJ saves gmail.com.mobileconfig, signed so openssl cms -verify accepts it; plain XML without', async (t) => {
+  const pki = createTestPki(t)
+  const env = { PROVIDERS_DIR: BUNDLED_DIR, WATCH_PROVIDERS: 'false' }
+  const signing = start(t, SERVER, [], { ...env, PROFILE_SIGNING_CERT: pki.rsa.cert, PROFILE_SIGNING_KEY: pki.rsa.key, PROFILE_SIGNING_CHAIN: pki.intermediate.cert })
+  const plain = start(t, SERVER, [], env)
+  const [signingAddress, plainAddress] = [await readyAddress(signing), await readyAddress(plain)]
+  const notAfter = /^notAfter=(.+)$/m.exec(execFileSync('openssl', ['x509', '-in', pki.rsa.cert, '-noout', '-enddate'], { encoding: 'utf8', timeout: 10_000 }))![1]!
+  t.match(signing.records.find((r) => r.msg === 'signing Apple profiles'), { subject: pki.rsa.subject, validTo: new Date(notAfter).toISOString() }, 'the start-up log names the certificate')
+  t.notOk(plain.records.some((r) => r.msg === 'signing Apple profiles'), 'not without PROFILE_SIGNING_CERT')
+
+  const path = '/mobileconfig?emailaddress=alice@gmail.com'
+  const signed = await curlSaves(t, signingAddress + path)
+  t.same(signed.saved, ['gmail.com.mobileconfig'], 'saved under the name Content-Disposition gives')
+  const file = join(signed.dir, 'gmail.com.mobileconfig')
+  t.equal(readFileSync(file)[0], 0x30, 'DER (an ASN.1 SEQUENCE), not XML')
+  const content = join(signed.dir, 'content.plist')
+  const verified = opensslResult(['cms', '-verify', '-inform', 'DER', '-in', file, '-CAfile', pki.root.cert, '-out', content])
+  t.equal(verified.status, 0, 'openssl cms -verify -CAfile root.pem accepts it (the intermediate is embedded)', { stderr: verified.stderr })
+  const signedPlist = readFileSync(content, 'utf8')
+  t.equal(profileAddress(signedPlist), 'alice@gmail.com', 'its content is the plist for the address')
+
+  const unsigned = await curlSaves(t, plainAddress + path)
+  t.same(unsigned.saved, ['gmail.com.mobileconfig'], 'unsigned: the same file name')
+  const plainPlist = readFileSync(join(unsigned.dir, 'gmail.com.mobileconfig'), 'utf8')
+  t.ok(plainPlist.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE plist'), 'without signing the file is the XML plist')
+  t.equal(profileAddress(plainPlist), 'alice@gmail.com', 'for the address')
+  t.equal(signedPlist, plainPlist, 'the same profile, signed or not')
+
+  signing.child.kill('SIGTERM')
+  plain.child.kill('SIGTERM')
+  t.same(await signing.exited, { code: 0, signal: null }, 'the signing server stops cleanly')
+  t.same(await plain.exited, { code: 0, signal: null }, 'and the other')
+})
+
+t.test('a signing key that does not belong to the certificate stops the process with one line naming PROFILE_SIGNING_KEY', async (t) => {
+  // Expiry is refused the same way (signing/credentials.ts); test/signing/credentials.test.ts covers it with a clock.
+  const pki = createTestPki(t)
+  const server = start(t, SERVER, [], { PROVIDERS_DIR: BUNDLED_DIR, PROFILE_SIGNING_CERT: pki.rsa.cert, PROFILE_SIGNING_KEY: pki.strayKey })
+  t.same(await server.exited, { code: 1, signal: null }, 'exit 1')
+  t.equal(server.stderr(), `PROFILE_SIGNING_KEY=${JSON.stringify(pki.strayKey)} does not belong to the certificate in PROFILE_SIGNING_CERT (${pki.rsa.subject})\n`, 'the one line')
+  t.notOk(server.records.some((r) => typeof r.msg === 'string' && r.msg.startsWith('Server listening')), 'it never listened')
 })

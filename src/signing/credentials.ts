@@ -70,7 +70,7 @@ function keyAlgorithm (key: KeyObject): SigningKeyAlgorithm | string {
     const known = EC_CURVES[curve as keyof typeof EC_CURVES]
     return known === undefined ? `an EC key on ${curve}, which cannot sign here (use P-256, P-384 or P-521)` : { name: 'ECDSA', ...known }
   }
-  return `a ${key.asymmetricKeyType ?? 'symmetric'} key, which cannot sign profiles (use RSA or ECDSA)`
+  return `a key of type ${key.asymmetricKeyType ?? 'unknown'}, which cannot sign profiles (use RSA or ECDSA)`
 }
 
 /** Reads and checks the files; throws a ConfigError with a line for every problem. */

@@ -33,6 +33,11 @@ function pkijsCertificate (der: Buffer): pkijs.Certificate {
   return pkijs.Certificate.fromBER(new Uint8Array(der))
 }
 
+/** RFC 5652 §11.3 (after RFC 5280 §4.1.2.5): UTCTime through 2049, GeneralizedTime from 2050 on. */
+function signingTimeValue (date: Date): asn1js.UTCTime | asn1js.GeneralizedTime {
+  return date.getUTCFullYear() < 2050 ? new asn1js.UTCTime({ valueDate: date }) : new asn1js.GeneralizedTime({ valueDate: date })
+}
+
 export class ProfileSigner {
   private constructor (
     private readonly credentials: SigningCredentials,
@@ -76,7 +81,7 @@ export class ProfileSigner {
           type: 0,
           attributes: [
             new pkijs.Attribute({ type: OID.contentType, values: [new asn1js.ObjectIdentifier({ value: OID.data })] }),
-            new pkijs.Attribute({ type: OID.signingTime, values: [new asn1js.UTCTime({ valueDate: signingTime })] }),
+            new pkijs.Attribute({ type: OID.signingTime, values: [signingTimeValue(signingTime)] }),
             new pkijs.Attribute({ type: OID.messageDigest, values: [new asn1js.OctetString({ valueHex: new Uint8Array(digest) })] }),
           ],
         }),
