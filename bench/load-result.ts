@@ -86,3 +86,15 @@ export function joinRuns (runs: LoadRun[]): LoadResult {
     loadRuns: runs,
   }
 }
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median (values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+/** Requests that did not get an answer a client can use: connection errors, timeouts, 5xx. */
+export function failedRequests (result: LoadResult): number {
+  return result.errors + result.timeouts + (result.statuses['5xx'] ?? 0)
+}

@@ -15,7 +15,7 @@
  * Every round starts a new server, so every round's first lookups are real queries.
  */
 import { Resolver } from 'node:dns/promises'
-import { joinRuns, type LoadResult } from './load-result.ts'
+import { failedRequests, joinRuns, median, type LoadResult } from './load-result.ts'
 import { REAL_SERVER_ENV } from './mirror.ts'
 import { hostedDomain, startBenchZone, unmatchedDomain, ZONE_SUFFIX, type BenchZone } from './mx-zone.ts'
 import { cpuPlan, LoadGenerator, pinToCpus, rssBytes, startServer, type RunningServer } from './processes.ts'
@@ -49,14 +49,6 @@ export interface MxCaseResult {
   unknownDomains: { idleP99Ms: number, loadedP99Ms: number, growth: number, unknownAnswered: number, unknownStatuses: Record<string, number>, failed: number, rssIdleBytes: number, rssAfterBytes: number, rssGrowthBytes: number, queries: number, meets: boolean }
   meets: boolean
 }
-
-function median (values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-}
-
-const failed = (result: LoadResult) => result.errors + result.timeouts + (result.statuses['5xx'] ?? 0)
 
 /** The scenario's requests with their domains swapped for `domain(i)`: the same paths and headers, other addresses. */
 function requestsFor (name: 'autoconfig GET' | 'API lookup', domain: (i: number) => string, count: number) {
@@ -131,7 +123,7 @@ export async function runMxCase (options: MxCaseOptions): Promise<MxCaseResult> 
           for (const which of order) turns[which].push(await run(options.load, c[which], options.durationSeconds / options.turns))
         }
         const joined = { exact: joinRuns(turns.exact.flatMap((r) => r.loadRuns)), mx: joinRuns(turns.mx.flatMap((r) => r.loadRuns)) }
-        if (failed(joined.exact) + failed(joined.mx) > 0) throw new Error('MX case: failed requests')
+        if (failedRequests(joined.exact) + failedRequests(joined.mx) > 0) throw new Error('MX case: failed requests')
         shares.set(c.name, [...(shares.get(c.name) ?? []), joined])
       }
 
@@ -174,7 +166,7 @@ export async function runMxCase (options: MxCaseOptions): Promise<MxCaseResult> 
     const growths = unknown.map((u) => u.rssAfter - u.rssIdle)
     const unknownStatuses: Record<string, number> = {}
     for (const u of unknown) for (const [k, v] of Object.entries(u.stream.statuses)) unknownStatuses[k] = (unknownStatuses[k] ?? 0) + v
-    const unknownFailed = unknown.reduce((n, u) => n + failed(u.stream) + failed(u.loaded), 0)
+    const unknownFailed = unknown.reduce((n, u) => n + failedRequests(u.stream) + failedRequests(u.loaded), 0)
     const unknownDomains = {
       idleP99Ms,
       loadedP99Ms,

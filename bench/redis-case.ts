@@ -10,7 +10,7 @@
  * both alike; the ratio is taken within each round and the median reported.
  */
 import { Redis } from 'ioredis'
-import { joinRuns, type LoadResult } from './load-result.ts'
+import { failedRequests, joinRuns, median, type LoadResult } from './load-result.ts'
 import { REAL_SERVER_ENV } from './mirror.ts'
 import { cpuPlan, pinToCpus, startServer, type LoadGenerator, type RunningServer } from './processes.ts'
 import { SCENARIOS } from './scenarios.ts'
@@ -41,15 +41,6 @@ export interface RedisCaseResult {
   outage: { answers: number, failed: number, statuses: Record<string, number>, p99Ms: number, requestsPerSecond: number }
   meets: boolean
 }
-
-function median (values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-}
-
-/** Requests that did not get an answer a client can use: connection errors, timeouts, 5xx. */
-const failed = (result: LoadResult) => result.errors + result.timeouts + (result.statuses['5xx'] ?? 0)
 
 export async function runRedisCase (options: RedisCaseOptions): Promise<RedisCaseResult> {
   const scenario = SCENARIOS.find((s) => s.name === 'autoconfig GET')!
@@ -84,7 +75,7 @@ export async function runRedisCase (options: RedisCaseOptions): Promise<RedisCas
       await stopAll()
     }
     for (const r of rounds) {
-      if (failed(r.redis) > 0 || failed(r.memory) > 0) throw new Error('Redis case: failed requests with Redis up')
+      if (failedRequests(r.redis) > 0 || failedRequests(r.memory) > 0) throw new Error('Redis case: failed requests with Redis up')
     }
     const shares = rounds.map((r) => r.redis.requestsPerSecond / r.memory.requestsPerSecond)
 
@@ -102,7 +93,7 @@ export async function runRedisCase (options: RedisCaseOptions): Promise<RedisCas
       redis: { requestsPerSecond: median(rounds.map((r) => r.redis.requestsPerSecond)), p99Ms: median(rounds.map((r) => r.redis.p99Ms)) },
       share: median(shares),
       shareRange: [Math.min(...shares), Math.max(...shares)],
-      outage: { answers: outage.total, failed: failed(outage), statuses: outage.statuses, p99Ms: outage.p99Ms, requestsPerSecond: outage.requestsPerSecond },
+      outage: { answers: outage.total, failed: failedRequests(outage), statuses: outage.statuses, p99Ms: outage.p99Ms, requestsPerSecond: outage.requestsPerSecond },
       meets: false,
     }
     result.meets = result.share >= REDIS_SHARE_TARGET && result.redis.p99Ms <= REDIS_P99_TARGET_MS && result.outage.failed === 0

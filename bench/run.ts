@@ -34,7 +34,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { addBundledProviders, writeLargeCatalog } from './large-catalog.ts'
-import { joinRuns, type LoadResult } from './load-result.ts'
+import { joinRuns, median, type LoadResult } from './load-result.ts'
 import { cpuPlan, cpuSeconds, LoadGenerator, pinToCpus, ROOT, rssBytes, startServer, type RunningServer } from './processes.ts'
 import { bareRequestPath, bareRoute, probe, REAL_SERVER_ENV as BASE_REAL_SERVER_ENV, startBareServer, type Probe } from './mirror.ts'
 import { formatMxCase, runMxCase, type MxCaseResult } from './mx-case.ts'
@@ -91,12 +91,6 @@ interface Target { key: string, slot: ServerSlot, scenario: Scenario, catalog: C
 const sameRequestsKey = (scenario: string) => `${scenario}|large|bundled requests`
 
 interface Startup { ms: number, cpuMs: number, rssBytes: number }
-
-function median (values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-}
 
 /** a[i] / b[i] for each round i. */
 function pairedRatios (a: number[], b: number[]): number[] {

@@ -28,7 +28,7 @@ providers=$(mktemp -d /tmp/mail-autoconfig-smoke.XXXXXX)
 cleanup() {
   podman rm --force --time 0 "$name" >/dev/null 2>&1 || true
   podman rmi --force "$image" >/dev/null 2>&1 || true
-  rm -rf "$providers" "$providers.build.log"
+  rm -rf "$providers" "$providers.build.log" "$providers.signing"
 }
 trap cleanup EXIT
 
@@ -113,6 +113,7 @@ expect "$base/v1.1/unknown.example" 404 'UNKNOWN_DOMAIN' "an unknown domain is 4
 expect "$base/settings?email=alice@gmail.com" 200 'data-copy="IMAP server name">imap\.gmail\.com<' "the settings page (templates shipped in dist/views)"
 expect "$base/assets/settings.css" 200 'prefers-color-scheme' "the settings page's stylesheet (dist/public)"
 expect "$base/metrics" 200 'mail_autoconfig_requests_total\{kind="autoconfig",outcome="served"\} 1' "metrics count the request"
+expect "$base/mobileconfig?emailaddress=alice@gmail.com" 200 '<string>com\.apple\.mail\.managed</string>' "an unsigned Apple profile (a plist)"
 podman healthcheck run "$name" && echo "ok: the image's HEALTHCHECK passes"
 [ "$(podman exec "$name" id -un)" = node ] && echo "ok: runs as the node user"
 running_node=$(podman exec "$name" node --version)
@@ -134,6 +135,31 @@ for _ in $(seq 1 20); do
   sleep 0.2
 done
 expect "$base/v1.1/smoke.test" 200 '<hostname>imap2\.smoke\.test</hostname>' "an edit to the mounted directory is served without a restart"
+stop_expect_zero
+
+step "run with a profile-signing certificate mounted into the container"
+# The signing modules are loaded only when signing is configured (process/running-server.ts): their bundle chunks
+# must be in the image too. A self-signed certificate is its own trust anchor for the check.
+signing="$providers.signing"
+mkdir -p "$signing"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$signing/key.pem" -out "$signing/cert.pem" -days 2 \
+  -subj "/CN=smoke.test" -addext keyUsage=critical,digitalSignature -addext extendedKeyUsage=emailProtection 2>/dev/null
+chmod 755 "$signing" && chmod 644 "$signing/cert.pem" "$signing/key.pem"
+"${run[@]}" -v "$signing:/run/profile-signing:ro" -e PROFILE_SIGNING_CERT=/run/profile-signing/cert.pem -e PROFILE_SIGNING_KEY=/run/profile-signing/key.pem "$image" >/dev/null
+wait_ready "$base"
+node -e '
+  fetch(process.argv[1], { signal: AbortSignal.timeout(5000) }).then(async (r) => {
+    if (r.status !== 200) throw new Error(`status ${r.status}`)
+    process.stdout.write(Buffer.from(await r.arrayBuffer()))
+  })' "$base/mobileconfig?emailaddress=alice@gmail.com" > "$signing/gmail.com.mobileconfig"
+if openssl cms -verify -inform DER -in "$signing/gmail.com.mobileconfig" -CAfile "$signing/cert.pem" -out "$signing/profile.plist" 2>/dev/null \
+  && grep -q '<string>alice@gmail.com</string>' "$signing/profile.plist"; then
+  echo "ok: a signed profile that openssl cms -verify accepts"
+else
+  echo "FAILED: the signed profile does not verify" >&2
+  podman logs --tail 20 "$name" >&2 || true
+  exit 1
+fi
 stop_expect_zero
 
 step "container smoke test passed"

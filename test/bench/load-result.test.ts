@@ -1,5 +1,5 @@
 import { test } from 'tap'
-import { joinRuns, LATENCY_STEP_MS, type LoadRun } from '../../bench/load-result.ts'
+import { failedRequests, joinRuns, LATENCY_STEP_MS, median, type LoadRun } from '../../bench/load-result.ts'
 
 /** A run of `answers` answers over `flowSeconds`, with the given latencies (ms) counted. */
 function run (answers: number, flowSeconds: number, latenciesMs: Record<number, number>, statuses: Record<string, number> = { '2xx': answers }): LoadRun {
@@ -40,4 +40,16 @@ test('a run with one answer or none adds no span; no runs at all is refused', as
   t.equal(joinRuns([run(0, 0, {})]).requestsPerSecond, 0)
   t.equal(joinRuns([run(0, 0, {})]).p99Ms, 0)
   t.throws(() => joinRuns([]), RangeError)
+})
+
+test('median: the middle value, or the mean of the two middle ones', async (t) => {
+  t.equal(median([3, 1, 2]), 2)
+  t.equal(median([4, 1, 3, 2]), 2.5)
+  t.equal(median([7]), 7)
+})
+
+test('failed requests: connection errors, timeouts and 5xx answers, not 4xx', async (t) => {
+  const result = joinRuns([{ ...run(10, 1, { 1: 9 }, { '2xx': 6, '4xx': 2, '5xx': 2 }), errors: 3, timeouts: 1 }])
+  t.equal(failedRequests(result), 6)
+  t.equal(failedRequests(joinRuns([run(10, 1, { 1: 9 })])), 0)
 })
