@@ -18,8 +18,19 @@ export interface MxRecord {
   readonly priority: number
 }
 
+/**
+ * How base domains are looked up in the Public Suffix List: ICANN rules only (private entries such as blogspot.com
+ * are hosts' own choice of name, not a registry), and the input is already a normalised host name, so tldts need
+ * not parse a URL out of it or check it again.
+ */
+export const BASE_DOMAIN_OPTIONS = { allowPrivateDomains: false, extractHostname: false, validateHostname: false, mixedInputs: false } as const
+
 /** The MX hosts in order of preference; equal preferences keep the order DNS gave. */
-export function byPreference (records: readonly MxRecord[]): MxRecord[] {
+export function byPreference (records: readonly MxRecord[]): readonly MxRecord[] {
+  // The resolver keeps its answers in this order already (dns/mx-resolver.ts): then there is nothing to sort.
+  let sorted = true
+  for (let i = 1; i < records.length && sorted; i++) sorted = records[i - 1]!.priority <= records[i]!.priority
+  if (sorted) return records
   return records.map((record, index) => ({ record, index }))
     .sort((a, b) => a.record.priority - b.record.priority || a.index - b.index)
     .map(({ record }) => record)
@@ -27,8 +38,7 @@ export function byPreference (records: readonly MxRecord[]): MxRecord[] {
 
 /** The domains a host's provider may be listed under: the host minus its first label, then its base domain. */
 function fallbackDomains (host: string, domain: string): string[] {
-  // Private PSL entries (blogspot.com, …) are hosts' own choice of name, not a registry: ICANN rules only.
-  const base = getDomain(host, { allowPrivateDomains: false })
+  const base = getDomain(host, BASE_DOMAIN_OPTIONS)
   if (base === null || base === domain) return []
   const parent = host.slice(host.indexOf('.') + 1)
   // A parent shorter than the base domain is a public suffix (`co.uk`), which no provider is.
@@ -37,12 +47,12 @@ function fallbackDomains (host: string, domain: string): string[] {
 
 /** The provider serving `domain` by its MX records (already normalised host names), or undefined. */
 export function matchByMx (catalog: Catalog, domain: string, records: readonly MxRecord[]): DomainMatch | undefined {
-  const hosts = byPreference(records).map((record) => record.exchange)
-  for (const host of hosts) {
+  const ordered = byPreference(records)
+  for (const { exchange: host } of ordered) {
     const found = catalog.matchMxHost(host)
     if (found !== undefined) return { provider: found.provider, domain, matchedBy: 'mx', pattern: found.pattern, mxHost: host }
   }
-  for (const host of hosts) {
+  for (const { exchange: host } of ordered) {
     for (const candidate of fallbackDomains(host, domain)) {
       const found = catalog.match(candidate)
       if (found !== undefined) return { provider: found.provider, domain, matchedBy: 'mx', pattern: found.pattern, mxHost: host }

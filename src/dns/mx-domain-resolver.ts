@@ -10,7 +10,7 @@
 import { getDomain } from 'tldts'
 import type { Catalog, DomainMatch } from '../catalog/catalog.ts'
 import type { DomainResolver, LookupLog } from '../catalog/lookup.ts'
-import { matchByMx } from '../catalog/mx-match.ts'
+import { BASE_DOMAIN_OPTIONS, matchByMx } from '../catalog/mx-match.ts'
 import type { MxLookup, MxResolver } from './mx-resolver.ts'
 
 const WHY: Record<Exclude<MxLookup['outcome'], 'found'>, string> = {
@@ -36,7 +36,7 @@ export function mxDomainResolver (mx: MxResolver): DomainResolver {
     name: 'mx',
     resolve (domain, catalog, log) {
       // A public suffix itself (`co.uk`) is no one's mail domain: not worth a query.
-      if (getDomain(domain, { allowPrivateDomains: false }) === null) return undefined
+      if (getDomain(domain, BASE_DOMAIN_OPTIONS) === null) return undefined
       const lookup = mx.resolve(domain)
       return lookup instanceof Promise ? lookup.then((found) => matchOf(found, domain, catalog, log)) : matchOf(lookup, domain, catalog, log)
     },

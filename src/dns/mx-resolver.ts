@@ -13,7 +13,7 @@
  * The counts by outcome are kept here (`stats`) and exported as metrics by the HTTP layer.
  */
 import type { Resolver } from 'node:dns/promises'
-import type { MxRecord } from '../catalog/mx-match.ts'
+import { byPreference, type MxRecord } from '../catalog/mx-match.ts'
 import { toAsciiHostname } from '../model/provider.ts'
 import { MemoryMxCache, type MxAnswer, type MxAnswerCache } from './mx-cache.ts'
 import { dnsResolver } from './resolver.ts'
@@ -64,14 +64,17 @@ const OUTCOME_OF_ERROR: Record<string, 'nxdomain' | 'no_mx' | 'timeout'> = {
   ETIMEOUT: 'timeout',
 }
 
-/** Host names as the catalog compares them; a null MX (RFC 7505, `MX 0 .`) and unusable names are left out. */
-function usable (records: readonly MxRecord[]): MxRecord[] {
+/**
+ * Host names as the catalog compares them, in order of preference (so matching need not sort them on every request);
+ * a null MX (RFC 7505, `MX 0 .`) and unusable names are left out.
+ */
+function usable (records: readonly MxRecord[]): readonly MxRecord[] {
   const hosts: MxRecord[] = []
   for (const { exchange, priority } of records) {
     const host = exchange === '' || exchange === '.' ? undefined : toAsciiHostname(exchange)
     if (host !== undefined) hosts.push({ exchange: host, priority })
   }
-  return hosts
+  return byPreference(hosts)
 }
 
 export class MxResolver {

@@ -42,6 +42,8 @@ t.test('several MX records: the most preferred host that matches, mx entries bef
     { exchange: 'mx00.gmx.de', priority: 10 },
   ]), { provider: { id: 'gmx' }, pattern: 'gmx.de', mxHost: 'mx00.gmx.de' }, 'among guesses, the preferred host')
   t.same(byPreference([{ exchange: 'b', priority: 10 }, { exchange: 'a', priority: 5 }, { exchange: 'c', priority: 10 }]).map((r) => r.exchange), ['a', 'b', 'c'], 'ties keep DNS order')
+  const sorted = [{ exchange: 'a', priority: 5 }, { exchange: 'b', priority: 5 }, { exchange: 'c', priority: 10 }]
+  t.equal(byPreference(sorted), sorted, 'records already in order (as the resolver keeps them) are used as they are')
 })
 
 t.test('no mx entry: the MX host minus its first label, then its base domain, against the catalog domains', async (t) => {

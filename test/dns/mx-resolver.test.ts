@@ -19,8 +19,8 @@ t.test('each kind of DNS answer becomes its outcome', async (t) => {
   const mx = new MxResolver({ servers: [dns.address], timeoutMs: 1000 })
   t.same(await mx.resolve('shop.example'), {
     outcome: 'found',
-    records: [{ exchange: 'alt1.aspmx.l.google.com', priority: 5 }, { exchange: 'aspmx.l.google.com', priority: 1 }],
-  }, 'every record, host names lower-case without the trailing dot, in the order DNS gave them')
+    records: [{ exchange: 'aspmx.l.google.com', priority: 1 }, { exchange: 'alt1.aspmx.l.google.com', priority: 5 }],
+  }, 'every record, host names lower-case without the trailing dot, most preferred first (DNS gave them the other way round)')
   t.same(await mx.resolve('nomx.example'), { outcome: 'no_mx' })
   t.same(await mx.resolve('nullmx.example'), { outcome: 'no_mx' }, 'a null MX (RFC 7505) means no mail')
   t.same(await mx.resolve('nowhere.example'), { outcome: 'nxdomain' })
@@ -63,7 +63,7 @@ t.test('a kept answer expires after its lifetime, each kind after its own', asyn
   t.notOk(mx.resolve('shop.example') instanceof Promise, 'found: still kept at 150 ms')
   t.ok(mx.resolve('broken.example') instanceof Promise, 'failure: asked again after 100 ms')
   await sleep(200)
-  t.same(await mx.resolve('shop.example'), { outcome: 'found', records: [{ exchange: 'alt1.aspmx.l.google.com', priority: 5 }, { exchange: 'aspmx.l.google.com', priority: 1 }] })
+  t.same(await mx.resolve('shop.example'), { outcome: 'found', records: [{ exchange: 'aspmx.l.google.com', priority: 1 }, { exchange: 'alt1.aspmx.l.google.com', priority: 5 }] })
   t.same(Object.fromEntries(dns.queries), { 'MX shop.example': 2, 'MX broken.example': 2 })
 })
 
@@ -92,7 +92,7 @@ t.test('beyond the cap on queries in flight a domain is answered busy at once, a
   t.equal(dns.queries.get('MX third.example'), undefined, 'and without a query')
   await Promise.all(slow)
   t.equal(mx.inFlight, 0)
-  t.same(await mx.resolve('third.example'), { outcome: 'found', records: [{ exchange: 'alt1.aspmx.l.google.com', priority: 5 }, { exchange: 'aspmx.l.google.com', priority: 1 }] }, 'tried again once there is room')
+  t.same(await mx.resolve('third.example'), { outcome: 'found', records: [{ exchange: 'aspmx.l.google.com', priority: 1 }, { exchange: 'alt1.aspmx.l.google.com', priority: 5 }] }, 'tried again once there is room')
   t.equal(mx.stats.lookups.busy, 1)
 })
 
