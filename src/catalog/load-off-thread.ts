@@ -45,7 +45,13 @@ export async function loadProvidersOffThread (dir: string, options: OffThreadOpt
   const threads = Math.max(1, Math.min(maxWorkers, shares.length))
   const pool = new Piscina<string[], FileChecks>({ filename: WORKER_URL.href, minThreads: threads, maxThreads: threads })
   try {
-    return combineFileChecks(await Promise.all(shares.map((share) => pool.run(share))))
+    // Every task settles before the pool is destroyed: destroyed with tasks still running (Promise.all rejects at
+    // the first failure), the pool receives their results after it forgot them and emits an `error` event nobody
+    // listens to, which ends the process (a reload that meets an unreadable file would take the server down).
+    const settled = await Promise.allSettled(shares.map((share) => pool.run(share)))
+    const failed = settled.find((outcome) => outcome.status === 'rejected')
+    if (failed !== undefined) throw failed.reason
+    return combineFileChecks(settled.map((outcome) => (outcome as PromiseFulfilledResult<FileChecks>).value))
   } finally {
     await pool.destroy()
   }
