@@ -13,6 +13,10 @@ const PLACEHOLDER_VALUE = {
 } as const satisfies Record<string, (address: EmailAddress) => string>
 
 export function fillPlaceholders (template: string, address: EmailAddress): string {
+  // Most host names hold no placeholder, and the usual username is exactly `%EMAILADDRESS%`: neither needs the
+  // regular expression, which answers that fill a dozen values per request would otherwise run for each.
+  if (!template.includes('%')) return template
+  if (template === '%EMAILADDRESS%') return address.address
   return template.replace(PLACEHOLDER, (_slot, name: keyof typeof PLACEHOLDER_VALUE) => PLACEHOLDER_VALUE[name](address))
 }
 
@@ -26,5 +30,6 @@ export function encodeForUrl (value: string): string {
  * percent-encoded, so a local part holding `/`, `?`, `#` or `%` stays inside its path segment.
  */
 export function fillUrlPlaceholders (template: string, address: EmailAddress): string {
+  if (!template.includes('%')) return template
   return template.replace(PLACEHOLDER, (_slot, name: keyof typeof PLACEHOLDER_VALUE) => encodeForUrl(PLACEHOLDER_VALUE[name](address)))
 }

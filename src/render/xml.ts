@@ -1,6 +1,7 @@
 /**
- * The one XML builder configuration every renderer uses. fast-xml-parser's XMLBuilder escapes `& < > " '` in
- * text and attribute values (processEntities), so no value can break out of its element. Attributes are keys
+ * The one XML builder configuration every renderer uses. fast-xml-parser's XMLBuilder writes the document; every
+ * text and attribute value passes through `escapedXmlText` on the way, which escapes `& < > " '`, so no value can
+ * break out of its element. Attributes are keys
  * prefixed with `@_`, text beside attributes is `#text`; `ignoreAttributes: false` matters, because the default
  * silently drops attributes such as `type="imap"`.
  */
@@ -33,6 +34,19 @@ export function isXmlText (text: string): boolean {
   return text.search(NOT_XML_CHAR) === -1
 }
 
+/** The characters XML reserves, as the entities the builder would write for them (fast-xml-builder's own table). */
+const ENTITY = { '&': '&amp;', '<': '&lt;', '>': '&gt;', "'": '&apos;', '"': '&quot;' } as const satisfies Record<string, string>
+const RESERVED_OR_NOT_XML_CHAR = /[&<>'"]|[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
+
+/**
+ * `xmlText` and the builder's escaping in one pass: each reserved character becomes its entity and each character
+ * outside `Char` U+FFFD. The same bytes as the builder's `processEntities`, which runs one replace per entity over
+ * every value (a fifth of an autodiscover answer's rendering time).
+ */
+export function escapedXmlText (text: string): string {
+  return text.replace(RESERVED_OR_NOT_XML_CHAR, (char) => ENTITY[char as keyof typeof ENTITY] ?? '\uFFFD')
+}
+
 const builder = new XMLBuilder({
   ignoreAttributes: false,
   attributeNamePrefix: ATTR,
@@ -40,10 +54,10 @@ const builder = new XMLBuilder({
   format: true,
   indentBy: '  ',
   suppressEmptyNode: true,
-  processEntities: true,
-  // The builder passes every text and attribute value through these before escaping it.
-  tagValueProcessor: (_name: string, value: unknown) => typeof value === 'string' ? xmlText(value) : value,
-  attributeValueProcessor: (_name: string, value: unknown) => typeof value === 'string' ? xmlText(value) : value,
+  // Escaping is done by the value processors below, which the builder calls for every text and attribute value.
+  processEntities: false,
+  tagValueProcessor: (_name: string, value: unknown) => typeof value === 'string' ? escapedXmlText(value) : value,
+  attributeValueProcessor: (_name: string, value: unknown) => typeof value === 'string' ? escapedXmlText(value) : value,
 })
 
 /** Serialises one document with an XML declaration; `undefined` members are left out. */
