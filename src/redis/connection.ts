@@ -4,7 +4,9 @@
  * `timeoutMs` (REDIS_TIMEOUT), and while it is gone requests are served without it. The client options that make
  * it so (https://github.com/redis/ioredis/blob/main/lib/redis/RedisOptions.ts):
  *
- * - `commandTimeout`: a command rejects after `timeoutMs`, so a slow or hung Redis costs a request that at most;
+ * - `commandTimeout`: a command rejects after half of `timeoutMs`, so a slow or hung Redis costs a request at most
+ *   `timeoutMs`: with auto-pipelining (below) a command may first wait for the pipeline already in flight, whose
+ *   own commands time out after that half too;
  * - `enableOfflineQueue: false`: while disconnected a command rejects at once, instead of waiting in a queue for a
  *   reconnection that may come long after the request should have been answered;
  * - `maxRetriesPerRequest: 0`: commands in flight when the connection drops reject at once rather than being sent
@@ -57,13 +59,18 @@ function isRateLimitCheck (command: Command): boolean {
   return name === 'evalsha' || name === 'eval'
 }
 
+/** Each command's timeout: half the longest a request may wait, one half for the pipeline ahead and one for its own. */
+export function commandTimeoutMs (timeoutMs: number): number {
+  return Math.max(1, Math.floor(timeoutMs / 2))
+}
+
 /** An ioredis client that reports each command's outcome, so failures the callers swallow are still seen. */
 class ObservedRedis extends Redis {
   readonly #seen = new WeakSet<Command>()
   readonly #observe: (command: Command, error: Error | undefined) => void
   constructor (url: string, timeoutMs: number, observe: (command: Command, error: Error | undefined) => void) {
     super(url, {
-      commandTimeout: timeoutMs,
+      commandTimeout: commandTimeoutMs(timeoutMs),
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       connectTimeout: Math.max(CONNECT_TIMEOUT_MS, timeoutMs),

@@ -7,8 +7,8 @@
  *
  * Made in process with PKI.js over Node's WebCrypto, so RSA and ECDSA keys (certbot's default since 2.0) both
  * work. The signed attributes are the ones OpenSSL writes: content type, signing time and message digest
- * (RFC 5652 §5.3, §11). Every answer is signed anew, so a renewed certificate is used from the next reload on and
- * nothing signed is cached.
+ * (RFC 5652 §5.3, §11). Every answer is signed anew and nothing signed is cached; the certificate and key are read
+ * at start (signing/credentials.ts), so a renewed certificate is used from the next start on.
  */
 import { createHash, webcrypto } from 'node:crypto'
 import * as asn1js from 'asn1js'

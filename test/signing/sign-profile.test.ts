@@ -161,3 +161,13 @@ t.test('a signing time from 2050 on is a GeneralizedTime (RFC 5652 §11.3), befo
   t.match(await timeIn(new Date('2049-12-31T23:59:59Z')), /^\s+UTCTIME:Dec 31 23:59:59 2049 GMT$/m)
   t.match(await timeIn(new Date('2050-01-01T00:00:00Z')), /^\s+GENERALIZEDTIME:Jan {2}1 00:00:00 2050 GMT$/m)
 })
+
+t.test('a TLS server certificate (serverAuth only, as Let\'s Encrypt issues them) signs too; openssl then needs -purpose any', async (t) => {
+  const file = await signedFile({ certFile: pki.tls.cert, keyFile: pki.tls.key, chainFile: pki.intermediate.cert })
+  const strict = verify(file, pki.root.cert)
+  t.not(strict.status, 0, 'openssl\'s default purpose is S/MIME signing')
+  t.match(strict.stderr, /unsuitable certificate purpose/)
+  const any = verify(file, pki.root.cert, ['-purpose', 'any'])
+  t.equal(any.status, 0, 'verified with -purpose any, the README\'s command', { stderr: any.stderr })
+  t.ok(any.content?.equals(CONTENT), 'the plist, byte for byte')
+})

@@ -49,6 +49,8 @@ export interface TestPki {
     sec1Key: string
   }
   p384: Leaf
+  /** A P-256 leaf for TLS (extendedKeyUsage serverAuth only), like a Let's Encrypt certificate. */
+  tls: CertAndKey
   /** An RSA leaf whose notAfter is a day before now (see the top of this file). */
   expired: CertAndKey
   /** An Ed25519 key and a certificate for it under the intermediate. */
@@ -78,6 +80,12 @@ authorityKeyIdentifier = keyid:always
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature
 extendedKeyUsage = emailProtection
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+[tls_leaf_ext]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = serverAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 `
@@ -153,6 +161,10 @@ export function createTestPki (t: Teardown): TestPki {
 
   const p384 = leaf('p384', 'P-384', 'P-384 profile signer')
 
+  // A TLS server certificate, as Let's Encrypt issues them: serverAuth only, no emailProtection.
+  const tlsKey = key('tls', 'P-256')
+  const tls = { key: tlsKey, cert: certificate('tls', tlsKey, '/CN=autoconfig.example.test', 'tls_leaf_ext', intermediate) }
+
   const expiredKey = key('expired', 'RSA')
   const expired = { key: expiredKey, cert: certificate('expired', expiredKey, '/CN=Expired profile signer', 'leaf_ext', intermediate, -1) }
 
@@ -167,6 +179,7 @@ export function createTestPki (t: Teardown): TestPki {
     rsa: { ...rsa, pkcs1Key, encryptedKey },
     p256: { ...p256, sec1Key },
     p384,
+    tls,
     expired,
     ed25519,
     secp256k1Key: key('secp256k1', 'secp256k1'),
