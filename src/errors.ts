@@ -25,7 +25,7 @@ export const ERRORS = {
   INVALID_CURSOR: { status: 400, title: 'The pagination cursor is not valid; start again without it' },
   UNKNOWN_DOMAIN: { status: 404, title: 'No provider serves this domain' },
   UNKNOWN_PROVIDER: { status: 404, title: 'There is no provider with this id' },
-  NO_PROFILE_FOR_PROVIDER: { status: 404, title: 'This provider\'s servers take no login an Apple profile can set up (OAuth2 only)' },
+  NO_PROFILE_FOR_PROVIDER: { status: 404, title: 'This provider\'s servers take no login an Apple profile can set up (OAuth2, Kerberos or client certificates only)' },
   ROUTE_NOT_FOUND: { status: 404, title: 'There is nothing at this address' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'This method is not allowed here' },
   REQUEST_TIMEOUT: { status: 408, title: 'The request did not arrive in time' },

@@ -143,7 +143,7 @@ export const lookupSchema = z.object({
   links: z.object({
     autoconfig: url.describe('This server\'s Mozilla autoconfig document for the address (GET)'),
     autodiscover: url.describe('This server\'s Outlook autodiscover endpoint (POST the Outlook request naming the address)'),
-    mobileconfig: url.optional().describe('This server\'s Apple configuration profile for the address (GET); absent when the provider only takes OAuth2, which a profile cannot set up'),
+    mobileconfig: url.optional().describe('This server\'s Apple configuration profile for the address (GET); absent when the provider\'s servers take no login a profile can express (OAuth2, Kerberos or client certificates only)'),
   }).describe('Where mail clients get the same settings from this server'),
   incoming: z.array(incomingServerSchema).describe('In order of preference, with hosts and usernames filled in'),
   outgoing: z.array(outgoingServerSchema).describe('In order of preference, with hosts and usernames filled in'),

@@ -88,16 +88,32 @@ interface Chosen<S extends MailServer> {
   authentication: NonNullable<typeof EMAIL_AUTHENTICATION[AuthMethod]>
 }
 
+/**
+ * The login a profile uses: the provider's first method that a profile can express, except that on an encrypted
+ * connection a plain password is taken over `password-encrypted` when the server lists both. A profile names one
+ * method and Mail tries no other; `password-encrypted` becomes CRAM-MD5, which a server offering only SCRAM (as
+ * many Dovecot setups do) refuses, while the password inside TLS works with every one of them.
+ */
 function withProfileLogin<S extends MailServer> (server: S): Chosen<S> | undefined {
-  const method = server.auth.find((m) => EMAIL_AUTHENTICATION[m] !== undefined)
+  const first = server.auth.find((m) => EMAIL_AUTHENTICATION[m] !== undefined)
+  const method = first === 'password-encrypted' && server.security !== 'plain' && server.auth.includes('password-cleartext') ? 'password-cleartext' : first
   return method === undefined ? undefined : { server, method, authentication: EMAIL_AUTHENTICATION[method]! }
+}
+
+/**
+ * Servers that admit only the provider's own network (an SMTP `restriction`, or a login by client address) go
+ * last: a profile has no way to say so, and a phone is rarely on that network.
+ */
+function networkOnly (server: MailServer): boolean {
+  return ('restriction' in server && server.restriction !== undefined) || server.auth.every((m) => m === 'client-ip-address')
 }
 
 /** The first of the provider's servers (in its order of preference) with the best security and a login Mail has. */
 function bestServer<S extends MailServer> (servers: readonly S[]): Chosen<S> | undefined {
   const usable = servers.map(withProfileLogin).filter((chosen) => chosen !== undefined)
-  // A stable sort: the provider's order decides among servers of the same security.
-  return usable.sort((a, b) => SECURITY_RANK[a.server.security] - SECURITY_RANK[b.server.security])[0]
+  // A stable sort: the provider's order decides among servers alike.
+  return usable.sort((a, b) => Number(networkOnly(a.server)) - Number(networkOnly(b.server)) ||
+    SECURITY_RANK[a.server.security] - SECURITY_RANK[b.server.security])[0]
 }
 
 /** The servers a profile names: IMAP when the provider has one Mail can log in to, else POP3; undefined if none. */
@@ -194,7 +210,7 @@ function xmlSafeAddress (address: EmailAddress): EmailAddress {
 
 /**
  * The profile for an address, as XML plist text; undefined when no incoming or no outgoing server has a login a
- * profile can express (a provider that only takes OAuth2).
+ * profile can express (a provider whose servers take only OAuth2, Kerberos or client certificates).
  */
 export function renderMobileconfig (provider: Provider, context: MobileconfigContext): string | undefined {
   const servers = profileServers(provider)

@@ -99,7 +99,7 @@ export interface SettingsPageView {
   signsInWithOAuth2: boolean
   /**
    * The Apple configuration profile for this address, and a QR code of its URL for a phone's camera; undefined when
-   * the provider's servers only take OAuth2, which a profile cannot set up (render/mobileconfig.ts).
+   * the provider's servers take no login a profile can express, such as OAuth2 only (render/mobileconfig.ts).
    */
   appleProfile: { url: string, qrCode: string } | undefined
 }

@@ -237,7 +237,7 @@ t.test('every field of the example provider\'s profile', async (t) => {
         IncomingMailServerPortNumber: 993,
         IncomingMailServerUseSSL: true,
         IncomingMailServerUsername: 'alice@example.com',
-        IncomingMailServerAuthentication: 'EmailAuthCRAMMD5',
+        IncomingMailServerAuthentication: 'EmailAuthPassword',
         OutgoingMailServerHostName: 'smtp.example.com',
         OutgoingMailServerPortNumber: 465,
         OutgoingMailServerUseSSL: true,
@@ -415,11 +415,19 @@ t.test('the example provider\'s servers one by one: the login each gives', async
   const example = await provider('example.com')
   const chosen = profileServers(example)!
   t.equal(chosen.incoming.server, example.incoming[0])
-  t.equal(chosen.incoming.method, 'password-encrypted', 'the provider\'s first method with an Apple value')
-  t.equal(chosen.incoming.authentication, 'EmailAuthCRAMMD5')
+  t.equal(chosen.incoming.method, 'password-cleartext', 'inside TLS the password, although password-encrypted comes first (CRAM-MD5 fails on SCRAM-only servers)')
+  t.equal(chosen.incoming.authentication, 'EmailAuthPassword')
   t.equal(chosen.outgoing.server, example.outgoing[0])
   t.equal(chosen.outgoing.method, 'password-cleartext', 'OAuth2 is skipped')
   t.equal(chosen.outgoing.authentication, 'EmailAuthPassword')
+
+  const cramOnly = (security: 'tls' | 'plain', auth: Array<'password-encrypted' | 'password-cleartext'>) => profile(make({
+    incoming: [{ type: 'imap', host: 'imap.test.example', security, auth }],
+    outgoing: [{ host: 'smtp.test.example' }],
+  }), 'a@test.example').mail.IncomingMailServerAuthentication
+  t.equal(cramOnly('tls', ['password-encrypted']), 'EmailAuthCRAMMD5', 'CRAM-MD5 when it is the only password method')
+  t.equal(cramOnly('plain', ['password-encrypted', 'password-cleartext']), 'EmailAuthCRAMMD5', 'and on a plain connection, where the password would go in the clear')
+  t.equal(cramOnly('tls', ['password-cleartext', 'password-encrypted']), 'EmailAuthPassword', 'the provider\'s own first choice')
 
   const ntlm = profile({ ...example, incoming: example.incoming.slice(1) }, 'a@example.com').mail
   t.match(ntlm, { IncomingMailServerHostName: 'imap.example.com', IncomingMailServerPortNumber: 143, IncomingMailServerUseSSL: false, IncomingMailServerAuthentication: 'EmailAuthNTLM' },
@@ -431,6 +439,24 @@ t.test('the example provider\'s servers one by one: the login each gives', async
     [2, { OutgoingMailServerHostName: 'relay.example.com', OutgoingMailServerPortNumber: 25, OutgoingMailServerUseSSL: false, OutgoingMailServerAuthentication: 'EmailAuthNone' }]] as const) {
     t.match(profile({ ...example, outgoing: example.outgoing.slice(index) }, 'a@example.com').mail, expected, `outgoing from server ${index}`)
   }
+})
+
+t.test('servers only the provider\'s own network may use come last, whatever their security', async (t) => {
+  const mail = profile(make({
+    incoming: [{ type: 'imap', host: 'imap.test.example' }],
+    outgoing: [
+      { host: 'relay.test.example', security: 'tls', auth: ['client-ip-address'], restriction: 'client-ip-address' },
+      { host: 'office.test.example', security: 'tls', auth: ['client-ip-address'] },
+      { host: 'smtp.test.example', security: 'starttls' },
+    ],
+  }), 'a@test.example').mail
+  t.match(mail, { OutgoingMailServerHostName: 'smtp.test.example', OutgoingMailServerPortNumber: 587, OutgoingMailServerAuthentication: 'EmailAuthPassword' },
+    'the STARTTLS login server over the implicit-TLS relay and the network-admitted server')
+  const onlyRelay = profile(make({
+    incoming: [{ type: 'imap', host: 'imap.test.example' }],
+    outgoing: [{ host: 'relay.test.example', security: 'tls', auth: ['client-ip-address'], restriction: 'client-ip-address' }],
+  }), 'a@test.example').mail
+  t.match(onlyRelay, { OutgoingMailServerHostName: 'relay.test.example', OutgoingMailServerAuthentication: 'EmailAuthNone' }, 'still taken when it is the only one')
 })
 
 t.test('a STARTTLS-only provider: its STARTTLS ports with UseSSL false', async (t) => {

@@ -40,7 +40,7 @@ async function sendProfile (app: FastifyInstance, request: FastifyRequest, reply
   if (match === undefined) throw unknownDomain(reply, address.domain)
   const plist = renderMobileconfig(match.provider, { address })
   if (plist === undefined) {
-    throw new AppError('NO_PROFILE_FOR_PROVIDER', `${match.provider.name} only takes OAuth2 sign-in, which Apple profiles cannot set up; add the account in Apple Mail by hand`)
+    throw new AppError('NO_PROFILE_FOR_PROVIDER', `${match.provider.name}'s servers take no login an Apple profile can set up (they sign in with OAuth2, Kerberos or client certificates); if Apple Mail lists ${match.provider.name} among its own account types, add it there`)
   }
   const body = Buffer.from(plist, 'utf8')
   reply

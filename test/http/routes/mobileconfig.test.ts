@@ -115,7 +115,7 @@ t.test('a provider that only takes OAuth2 has no profile, and the API does not l
   const app = await build(t, { providersDir: OAUTH_ONLY_PROVIDERS_DIR })
   const res = await app.inject({ url: '/mobileconfig?emailaddress=alice@tokens.example' })
   t.equal(res.statusCode, 404)
-  t.match(problemSchema.parse(res.json()), { code: 'NO_PROFILE_FOR_PROVIDER', detail: /^Tokens Only Mail only takes OAuth2 sign-in/ })
+  t.match(problemSchema.parse(res.json()), { code: 'NO_PROFILE_FOR_PROVIDER', detail: /^Tokens Only Mail's servers take no login an Apple profile can set up/ })
   const lookup = lookupSchema.parse((await app.inject({ url: '/api/v1/lookup?email=alice@tokens.example' })).json())
   t.same(Object.keys(lookup.links).sort(), ['autoconfig', 'autodiscover'])
 })

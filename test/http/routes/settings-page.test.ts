@@ -279,5 +279,6 @@ t.test('a provider that only signs in with OAuth2 gets Apple Mail steps by hand,
   const apple = documentOf(res.body).querySelector('.apple')!
   t.equal(apple.querySelector('a'), null, 'no link to a profile that would be a 404')
   t.equal(apple.querySelector('img'), null, 'no QR code')
-  t.match(apple.textContent, 'Add Mail Account, and type the values above. (Tokens Only Mail only signs in with OAuth2')
+  t.match(apple.textContent, 'No downloadable profile can set up Tokens Only Mail: its servers take no login a profile can express')
+  t.match(apple.textContent, 'choose Tokens Only Mail if Mail lists it among its own account types', 'Mail\'s own account types are the way in, not typing the values')
 })
