@@ -15,17 +15,20 @@
 import type { LoadResult } from './catalog/load.ts'
 import { loadProvidersOffThread } from './catalog/load-off-thread.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
+import { loadSigningCredentials } from './signing/credentials.ts'
 import type { RunningServer, StartOptions } from './process/running-server.ts'
 
 export type { RunningServer, StartOptions } from './process/running-server.ts'
 
 export async function startServer (config: Config, options: StartOptions = {}): Promise<RunningServer | undefined> {
+  // Before the providers start loading: signing files that cannot be used stop the process at once (a ConfigError).
+  const signing = config.profileSigning === undefined ? undefined : loadSigningCredentials(config.profileSigning, new Date())
   // Caught at once: a worker may fail while the app is still being built, before anything awaits the result.
   const loading = loadProvidersOffThread(config.providersDir).catch(
     (error: unknown): LoadResult => ({ ok: false, problems: [{ file: config.providersDir, line: 1, col: 1, path: '', message: `cannot load providers: ${(error as Error).message}` }] }),
   )
   const { serve } = await import('./process/running-server.ts')
-  return serve(config, loading, options)
+  return serve(config, loading, options, signing)
 }
 
 export async function main (args: readonly string[] = process.argv.slice(2)): Promise<void> {

@@ -14,7 +14,7 @@ const PLACEHOLDER_VALUE = {
 
 export function fillPlaceholders (template: string, address: EmailAddress): string {
   // Most host names hold no placeholder, and the usual username is exactly `%EMAILADDRESS%`: neither needs the
-  // regular expression, which answers that fill a dozen values per request would otherwise run for each.
+  // regular expression and its callback, which every host and username of every answer would otherwise go through.
   if (!template.includes('%')) return template
   if (template === '%EMAILADDRESS%') return address.address
   return template.replace(PLACEHOLDER, (_slot, name: keyof typeof PLACEHOLDER_VALUE) => PLACEHOLDER_VALUE[name](address))

@@ -23,6 +23,7 @@ import { DEFAULT_MX_CACHE_SIZE, MxResolver } from '../dns/mx-resolver.ts'
 import { SharedMxCache } from '../dns/shared-mx-cache.ts'
 import { RedisConnection } from '../redis/connection.ts'
 import { Readiness } from '../http/plugins/readiness.ts'
+import type { SigningCredentials } from '../signing/credentials.ts'
 import type { ProfileSigner } from '../signing/sign-profile.ts'
 
 export interface StartOptions {
@@ -73,19 +74,19 @@ async function closeGracefully (app: FastifyInstance, timeoutMs: number): Promis
   }
 }
 
-/**
- * The signer for Apple profiles, when configured; a ConfigError naming the variable for files that cannot sign. Its
- * modules (PKI.js) are loaded only then.
- */
-async function profileSigner (config: Config): Promise<ProfileSigner | undefined> {
-  if (config.profileSigning === undefined) return undefined
-  const [{ loadSigningCredentials }, { ProfileSigner }] = await Promise.all([import('../signing/credentials.ts'), import('../signing/sign-profile.ts')])
-  return ProfileSigner.create(loadSigningCredentials(config.profileSigning, new Date()))
+/** The signer for Apple profiles, when signing is configured; its modules (PKI.js) are loaded only then. */
+async function profileSigner (credentials: SigningCredentials | undefined): Promise<ProfileSigner | undefined> {
+  if (credentials === undefined) return undefined
+  const { ProfileSigner } = await import('../signing/sign-profile.ts')
+  return ProfileSigner.create(credentials)
 }
 
-/** Builds the app and listens while `loading` runs; serves its catalog once complete (or stops, naming every problem). */
-export async function serve (config: Config, loading: Promise<LoadResult>, options: StartOptions = {}): Promise<RunningServer | undefined> {
-  const signer = await profileSigner(config)
+/**
+ * Builds the app and listens while `loading` runs; serves its catalog once complete (or stops, naming every problem).
+ * `signing`: the checked certificate and key for Apple profiles (server.ts reads them before loading starts).
+ */
+export async function serve (config: Config, loading: Promise<LoadResult>, options: StartOptions = {}, signing?: SigningCredentials): Promise<RunningServer | undefined> {
+  const signer = await profileSigner(signing)
   const readiness = new Readiness('loading')
   const redis = config.redis === undefined ? undefined : new RedisConnection(config.redis.url, config.redis.timeoutMs)
   const mx = config.mxLookup

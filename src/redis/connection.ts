@@ -77,6 +77,9 @@ class ObservedRedis extends Redis {
       retryStrategy: (attempt) => reconnectDelay(attempt),
       lazyConnect: true,
       enableAutoPipelining: true,
+      // No INFO before `ready`: it would be held to the command timeout too, and a process busy starting (loading
+      // its providers) misses that; a Redis still loading its data answers errors, which fail open like any other.
+      enableReadyCheck: false,
     })
     this.#observe = observe
   }

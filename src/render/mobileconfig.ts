@@ -73,6 +73,14 @@ const SECURITY_RANK = {
   plain: 2,
 } as const satisfies Record<Security, number>
 
+/** The payloads a profile may hold: their `PayloadType` and the word their display name ends in. */
+export const PAYLOADS = {
+  mail: { type: 'com.apple.mail.managed', label: 'mail' },
+  caldav: { type: 'com.apple.caldav.account', label: 'calendar' },
+  carddav: { type: 'com.apple.carddav.account', label: 'contacts' },
+} as const satisfies Record<string, { type: string, label: string }>
+type PayloadKind = keyof typeof PAYLOADS
+
 /** Fixed forever: every profile's UUIDs are UUIDv5 names under it (RFC 9562 §5.5), so they never change. */
 export const PROFILE_NAMESPACE = 'fed93e43-124f-4a90-9e05-8b36a29820e0'
 
@@ -222,16 +230,16 @@ export function renderMobileconfig (provider: Provider, context: MobileconfigCon
   const name = `${provider.id}:${address.address.toLowerCase()}`
   const profileUuid = uuidV5(name, PROFILE_NAMESPACE).toUpperCase()
   const identifier = `${reversedDomain(address.domain)}.mail-autoconfig.${profileUuid}`
-  const payload = (kind: string, type: string, keys: Record<string, PlistValue>): Record<string, PlistValue> => ({
-    PayloadType: type,
+  const payload = (kind: PayloadKind, keys: Record<string, PlistValue>): Record<string, PlistValue> => ({
+    PayloadType: PAYLOADS[kind].type,
     PayloadVersion: 1,
     PayloadIdentifier: `${identifier}.${kind}`,
     PayloadUUID: uuidV5(`${name}:${kind}`, PROFILE_NAMESPACE).toUpperCase(),
-    PayloadDisplayName: `${provider.name} (${kind === 'mail' ? 'mail' : kind === 'caldav' ? 'calendar' : 'contacts'})`,
+    PayloadDisplayName: `${provider.name} (${PAYLOADS[kind].label})`,
     ...keys,
   })
-  const calendar = davKeys('CalDAV', provider.calendar, provider, address, 'calendar')
-  const contacts = davKeys('CardDAV', provider.addressBook, provider, address, 'contacts')
+  const calendar = davKeys('CalDAV', provider.calendar, provider, address, PAYLOADS.caldav.label)
+  const contacts = davKeys('CardDAV', provider.addressBook, provider, address, PAYLOADS.carddav.label)
   const summary = `Sets up ${address.address} in Apple Mail${calendar === undefined ? '' : ', Calendar'}${contacts === undefined ? '' : ', Contacts'}. Mail asks for the password when the profile is installed; the profile holds none.`
   const profile: Record<string, PlistValue> = {
     PayloadType: 'Configuration',
@@ -244,9 +252,9 @@ export function renderMobileconfig (provider: Provider, context: MobileconfigCon
     // Only supervised devices honour true; a person must be able to remove what they installed.
     PayloadRemovalDisallowed: false,
     PayloadContent: [
-      payload('mail', 'com.apple.mail.managed', mailPayload(provider, address, servers.incoming, servers.outgoing)),
-      ...(calendar === undefined ? [] : [payload('caldav', 'com.apple.caldav.account', calendar)]),
-      ...(contacts === undefined ? [] : [payload('carddav', 'com.apple.carddav.account', contacts)]),
+      payload('mail', mailPayload(provider, address, servers.incoming, servers.outgoing)),
+      ...(calendar === undefined ? [] : [payload('caldav', calendar)]),
+      ...(contacts === undefined ? [] : [payload('carddav', contacts)]),
     ],
   }
   return build(xmlSafe(profile))

@@ -1,11 +1,11 @@
 import fc from 'fast-check'
-import { XMLParser, XMLValidator } from 'fast-xml-parser'
+import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser'
 import t from 'tap'
 import { parseEmailAddress } from '../../src/model/email-address.ts'
 import { renderAutoconfig } from '../../src/render/autoconfig.ts'
 import { renderAutodiscover } from '../../src/render/autodiscover.ts'
 import { renderAutodiscoverError } from '../../src/render/autodiscover-error.ts'
-import { buildXml, xmlText } from '../../src/render/xml.ts'
+import { buildXml, escapedXmlText, xmlText } from '../../src/render/xml.ts'
 import { lookupFor, VALID_PROVIDERS_DIR } from '../helper.ts'
 
 /** Any UTF-16 text: controls, lone surrogates, U+FFFE/U+FFFF and astral characters included. */
@@ -49,4 +49,34 @@ t.test('whatever text a renderer is given, its answer is well-formed XML holding
     wellFormed(renderAutoconfig(odd, { domain: 'example.com' }), 'autoconfig')
     wellFormed(renderAutodiscover(odd, { address, schema: 'outlook-2006a' }), 'autodiscover')
   }), { numRuns: 200 })
+})
+
+t.test('escapedXmlText gives the bytes the builder\'s own escaping gives after xmlText, for any text', async (t) => {
+  // The builder as it escapes by itself (processEntities), each value cleaned by xmlText first.
+  // The options of render/xml.ts's builder, but for how values are escaped.
+  const entities = new XMLBuilder({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    textNodeName: '#text',
+    format: true,
+    indentBy: '  ',
+    suppressEmptyNode: true,
+    suppressBooleanAttributes: false,
+    processEntities: true,
+    tagValueProcessor: (_n: string, v: unknown) => typeof v === 'string' ? xmlText(v) : v,
+    attributeValueProcessor: (_n: string, v: unknown) => typeof v === 'string' ? xmlText(v) : v,
+  })
+  t.equal(escapedXmlText('a&b<c>d\'e"f'), 'a&amp;b&lt;c&gt;d&apos;e&quot;f')
+  t.equal(escapedXmlText('&amp;\u0000'), '&amp;amp;\uFFFD', 'an entity in the input is text, escaped again')
+  fc.assert(fc.property(fc.oneof(anyText, fc.array(fc.constantFrom('&', '<', '>', '"', "'", '&amp;', 'x', '\u0001', '\uD800'), { maxLength: 12 }).map((parts) => parts.join(''))), (text) => {
+    const theirs = entities.build({ v: { '@_a': text, '#text': text } }) as string
+    const ours = buildXml({ v: { '@_a': text, '#text': text } })
+    return ours === `<?xml version="1.0" encoding="UTF-8"?>\n${theirs}`
+  }), { numRuns: 2000 })
+})
+
+t.test('an attribute whose value is "true" keeps its value (no bare boolean attributes)', async (t) => {
+  const xml = buildXml({ emailProvider: { '@_id': 'true', displayName: 'x' } })
+  t.match(xml, /<emailProvider id="true">/)
+  t.equal(XMLValidator.validate(xml), true)
 })
