@@ -311,6 +311,13 @@ function isSet (text: string | undefined): boolean {
   return text !== undefined && text.trim() !== ''
 }
 
+/** A certificate and its key are given together: a line naming the one missing when only the other is set. */
+function bothOrNeither (raw: Partial<Record<SettingName, string>>, cert: SettingName, key: SettingName, why: string): string[] {
+  if (isSet(raw[cert]) === isSet(raw[key])) return []
+  const [missing, given] = isSet(raw[cert]) ? [key, cert] : [cert, key]
+  return [`${missing} is required when ${given} is set (${why})`]
+}
+
 function describe (name: SettingName, value: string | undefined, fromFlag: boolean): string {
   const shown = (SETTINGS[name] as Setting<unknown>).secret === true ? ' (value not shown: it may hold a password)' : `=${JSON.stringify(value ?? '')}`
   return `${name}${shown}${fromFlag ? ` (from ${flagFor(name)})` : ''}`
@@ -336,18 +343,10 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, args: readonly
     }
   }
   const settings: Partial<Settings> = parsed.success ? parsed.data : {}
-  const certSet = isSet(raw.TLS_CERT_FILE)
-  const keySet = isSet(raw.TLS_KEY_FILE)
-  if (certSet !== keySet) {
-    const [missing, given] = certSet ? ['TLS_KEY_FILE', 'TLS_CERT_FILE'] as const : ['TLS_CERT_FILE', 'TLS_KEY_FILE'] as const
-    problems.push(`${missing} is required when ${given} is set (https needs both the certificate chain and its private key)`)
-  }
-  const signingCertSet = isSet(raw.PROFILE_SIGNING_CERT)
-  const signingKeySet = isSet(raw.PROFILE_SIGNING_KEY)
-  if (signingCertSet !== signingKeySet) {
-    const [missing, given] = signingCertSet ? ['PROFILE_SIGNING_KEY', 'PROFILE_SIGNING_CERT'] as const : ['PROFILE_SIGNING_CERT', 'PROFILE_SIGNING_KEY'] as const
-    problems.push(`${missing} is required when ${given} is set (profiles are signed with the certificate and its private key)`)
-  } else if (!signingCertSet && isSet(raw.PROFILE_SIGNING_CHAIN)) {
+  problems.push(...bothOrNeither(raw, 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'https needs both the certificate chain and its private key'))
+  const signing = bothOrNeither(raw, 'PROFILE_SIGNING_CERT', 'PROFILE_SIGNING_KEY', 'profiles are signed with the certificate and its private key')
+  problems.push(...signing)
+  if (signing.length === 0 && !isSet(raw.PROFILE_SIGNING_CERT) && isSet(raw.PROFILE_SIGNING_CHAIN)) {
     problems.push('PROFILE_SIGNING_CHAIN is set without PROFILE_SIGNING_CERT and PROFILE_SIGNING_KEY, which signing needs')
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems)

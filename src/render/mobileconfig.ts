@@ -23,7 +23,8 @@ import { build, type PlistValue } from 'plist'
 import { v5 as uuidV5 } from 'uuid'
 import type { EmailAddress } from '../model/email-address.ts'
 import { fillPlaceholders, fillUrlPlaceholders } from '../model/placeholders.ts'
-import type { AuthMethod, IncomingServer, IncomingType, LocalizedText, MailServer, OutgoingServer, Provider, Security } from '../model/provider.ts'
+import { DEFAULT_LANGUAGE, pickText } from '../model/localized-text.ts'
+import type { AuthMethod, IncomingServer, IncomingType, MailServer, OutgoingServer, Provider, Security } from '../model/provider.ts'
 import { xmlText } from './xml.ts'
 
 /** What profiles are sent as (Apple's own type; Safari and macOS recognise a profile by it). */
@@ -124,16 +125,19 @@ function bestServer<S extends MailServer> (servers: readonly S[]): Chosen<S> | u
     SECURITY_RANK[a.server.security] - SECURITY_RANK[b.server.security])[0]
 }
 
+/**
+ * Whether a profile can be made for the provider at all (`profileServers` would find servers), without choosing
+ * them: what the API's links and the settings page ask on every request.
+ */
+export function hasProfile (provider: Provider): boolean {
+  return provider.incoming.some((s) => withProfileLogin(s) !== undefined) && provider.outgoing.some((s) => withProfileLogin(s) !== undefined)
+}
+
 /** The servers a profile names: IMAP when the provider has one Mail can log in to, else POP3; undefined if none. */
 export function profileServers (provider: Provider): { incoming: Chosen<IncomingServer>, outgoing: Chosen<OutgoingServer> } | undefined {
   const incoming = bestServer(provider.incoming.filter((s) => s.type === 'imap')) ?? bestServer(provider.incoming.filter((s) => s.type === 'pop3'))
   const outgoing = bestServer(provider.outgoing)
   return incoming === undefined || outgoing === undefined ? undefined : { incoming, outgoing }
-}
-
-/** English when the provider has it, else its first text. */
-function english (items: readonly LocalizedText[]): string | undefined {
-  return (items.find((item) => item.lang === undefined || item.lang === 'en' || item.lang.startsWith('en-')) ?? items[0])?.text
 }
 
 /**
@@ -143,7 +147,8 @@ function english (items: readonly LocalizedText[]): string | undefined {
  */
 function installNotes (provider: Provider, chosen: Array<Chosen<MailServer>>): string[] {
   const notes: string[] = []
-  const step = provider.enable === undefined ? undefined : english(provider.enable.instructions)
+  // Profiles are one download for every reader: English where the file has it.
+  const step = provider.enable === undefined ? undefined : pickText(provider.enable.instructions, DEFAULT_LANGUAGE)?.text
   const url = provider.enable?.url
   if (step !== undefined || url !== undefined) notes.push([step, url].filter((part) => part !== undefined).join(' '))
   if (chosen.some(({ server, method }) => server.auth[0] === 'oauth2' && method !== 'oauth2')) {

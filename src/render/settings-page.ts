@@ -22,7 +22,8 @@ import type { DomainMatch, MatchKind } from '../catalog/catalog.ts'
 import { MAX_ADDRESS_LENGTH, normalizeDomain, type EmailAddress } from '../model/email-address.ts'
 import { fillPlaceholders, fillUrlPlaceholders } from '../model/placeholders.ts'
 import type { AuthMethod, LocalizedText, MailServer, Provider, Security, ServerType } from '../model/provider.ts'
-import { profileServers } from './mobileconfig.ts'
+import { DEFAULT_LANGUAGE, pickText, type TextView } from '../model/localized-text.ts'
+import { hasProfile } from './mobileconfig.ts'
 
 /** The connection security menus of Thunderbird, Outlook and Apple Mail. */
 export const ENCRYPTION_WORDS = {
@@ -54,13 +55,7 @@ export const PROTOCOL_WORDS = {
 const WITHOUT_LOGIN: ReadonlySet<AuthMethod> = new Set(['none', 'client-ip-address', 'smtp-after-pop'])
 
 /** Fallback when the file has no text in the reader's language: English, the page's own language. */
-export const PAGE_LANGUAGE = 'en'
-
-export interface TextView {
-  text: string
-  /** The text's language as the provider file tags it; undefined when untagged. */
-  lang: string | undefined
-}
+export const PAGE_LANGUAGE = DEFAULT_LANGUAGE
 
 export interface LinkView extends TextView {
   url: string
@@ -136,21 +131,6 @@ export function providerLanguages (provider: Provider): string[] {
   return languages
 }
 
-const primary = (lang: string) => lang.toLowerCase().split('-')[0]
-
-/**
- * The text in `language`: the same tag, else the same primary language (`de` for `de-AT`), else English or an
- * untagged text, else the first there is.
- */
-export function pickText (texts: readonly LocalizedText[], language: string): TextView | undefined {
-  const wanted = language.toLowerCase()
-  const found = texts.find((t) => t.lang?.toLowerCase() === wanted) ??
-    texts.find((t) => t.lang !== undefined && primary(t.lang) === primary(wanted)) ??
-    texts.find((t) => t.lang === undefined || primary(t.lang) === PAGE_LANGUAGE) ??
-    texts[0]
-  return found === undefined ? undefined : { text: found.text, lang: found.lang }
-}
-
 function serverView (server: MailServer, preferred: boolean, address: EmailAddress): ServerView {
   const needsLogin = server.auth.some((method) => !WITHOUT_LOGIN.has(method))
   return {
@@ -208,7 +188,7 @@ export async function settingsPage (provider: Provider, context: SettingsPageCon
     documentation: provider.documentation.map(({ url, descriptions }) => ({ url, ...(pickText(descriptions, language) ?? { text: url, lang: undefined }) })),
     webmail: provider.webmail?.loginPage === undefined ? undefined : fillUrlPlaceholders(provider.webmail.loginPage, address),
     signsInWithOAuth2: preferredIncoming?.auth[0] === 'oauth2',
-    appleProfile: profileServers(provider) === undefined
+    appleProfile: !hasProfile(provider)
       ? undefined
       : { url: context.appleProfileUrl, qrCode: await qrCodeImage(context.appleProfileUrl) },
   }

@@ -36,7 +36,7 @@ export function isXmlText (text: string): boolean {
 
 /** The characters XML reserves, as the entities the builder would write for them (fast-xml-builder's own table). */
 const ENTITY = { '&': '&amp;', '<': '&lt;', '>': '&gt;', "'": '&apos;', '"': '&quot;' } as const satisfies Record<string, string>
-const RESERVED_OR_NOT_XML_CHAR = /[&<>'"]|[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
+const RESERVED_OR_NOT_XML_CHAR = new RegExp(`[&<>'"]|${NOT_XML_CHAR.source}`, 'gu')
 
 /**
  * `xmlText` and the builder's escaping in one pass: each reserved character becomes its entity and each character

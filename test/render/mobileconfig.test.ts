@@ -7,6 +7,7 @@ import { providerSchema, type Provider, type ProviderInput } from '../../src/mod
 import {
   EMAIL_ACCOUNT_TYPE,
   EMAIL_AUTHENTICATION,
+  hasProfile,
   MOBILECONFIG_CONTENT_TYPE,
   PROFILE_NAMESPACE,
   profileServers,
@@ -343,6 +344,7 @@ t.test('every bundled provider and fixture gives a profile that passes the stric
   const without: string[] = []
   for (const p of all) {
     const domain = p.domains.find((d) => !d.startsWith('*.'))!
+    t.equal(hasProfile(p), profileServers(p) !== undefined, `${p.id}: hasProfile says what profileServers finds`)
     for (const email of [`alice@${domain}`, `O'Brien&Co+tag@${domain}`]) {
       const xml = renderMobileconfig(p, { address: address(email) })
       if (xml === undefined) {

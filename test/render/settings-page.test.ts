@@ -3,7 +3,7 @@ import { loadProviders } from '../../src/catalog/load.ts'
 import { parseEmailAddress } from '../../src/model/email-address.ts'
 import type { MailServer, Provider } from '../../src/model/provider.ts'
 import { apiLookup } from '../../src/render/api.ts'
-import { addressProblem, pickText, providerLanguages, settingsPage, type SettingsPageContext } from '../../src/render/settings-page.ts'
+import { addressProblem, providerLanguages, settingsPage, type SettingsPageContext } from '../../src/render/settings-page.ts'
 import { BUNDLED_DIR, parseXml, VALID_PROVIDERS_DIR } from '../helper.ts'
 
 async function providers (dir: string): Promise<Map<string, Provider>> {
@@ -103,18 +103,6 @@ t.test('languages: English first, then those of the file\'s texts, each once', a
   t.same(providerLanguages(all.get('gmail')!), ['en'])
   t.same(providerLanguages(all.get('gmx')!), ['en', 'de'])
   t.same(providerLanguages((await providers(VALID_PROVIDERS_DIR)).get('example.com')!), ['en', 'de'])
-})
-
-t.test('picking a text: same tag, same primary language, English or untagged, else the first', async (t) => {
-  const texts = [{ lang: 'fr', text: 'fr' }, { lang: 'de-AT', text: 'de-AT' }, { lang: 'pt-BR', text: 'pt-BR' }, { lang: 'en', text: 'en' }]
-  t.same(pickText(texts, 'de-AT'), { text: 'de-AT', lang: 'de-AT' }, 'the same tag')
-  t.same(pickText(texts, 'DE-at'), { text: 'de-AT', lang: 'de-AT' }, 'tags compare without case')
-  t.same(pickText(texts, 'de'), { text: 'de-AT', lang: 'de-AT' }, 'the same primary language')
-  t.same(pickText(texts, 'pt-PT'), { text: 'pt-BR', lang: 'pt-BR' })
-  t.same(pickText(texts, 'ja'), { text: 'en', lang: 'en' }, 'English when the language is missing')
-  t.same(pickText([{ lang: 'de', text: 'de' }, { text: 'untagged' }], 'ja'), { text: 'untagged', lang: undefined }, 'or an untagged text')
-  t.same(pickText([{ lang: 'de', text: 'de' }, { lang: 'fr', text: 'fr' }], 'ja'), { text: 'de', lang: 'de' }, 'else the first')
-  t.equal(pickText([], 'de'), undefined)
 })
 
 t.test('the reason an address is refused, for every way parseEmailAddress refuses one', async (t) => {

@@ -13,7 +13,7 @@ import { checkAdvice, type RecordResolver } from '../../dns/check-records.ts'
 import { apiDnsAdvice, apiLookup, apiMatch, apiProvider, providerRef } from '../../render/api.ts'
 import { decodeCursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, providerIndex } from '../api/provider-index.ts'
 import { dnsAdviceSchema, domainSchema, lookupSchema, providerPageSchema, providerSchema, type ApiLookup } from '../../render/api-schema.ts'
-import { profileServers } from '../../render/mobileconfig.ts'
+import { hasProfile } from '../../render/mobileconfig.ts'
 import type { Provider } from '../../model/provider.ts'
 import { conditionalGet } from '../reply/conditional-get.ts'
 import { jsonResponse, notModifiedResponse, problemResponses } from '../reply/responses.ts'
@@ -56,14 +56,14 @@ const dnsQuery = z.object({
 
 /**
  * This server's autoconfig, autodiscover and Apple profile URLs for an address, as a lookup links them; the profile
- * only when the provider has servers a profile can name (render/mobileconfig.ts).
+ * only when one can be made for the provider (render/mobileconfig.ts).
  */
 export function lookupLinks (base: string, address: EmailAddress, provider: Provider): ApiLookup['links'] {
   const query = `?emailaddress=${encodeURIComponent(address.address)}`
   return {
     autoconfig: `${base}${AUTOCONFIG_PATHS[0]}${query}`,
     autodiscover: `${base}${AUTODISCOVER_XML_PATH}`,
-    ...(profileServers(provider) === undefined ? {} : { mobileconfig: `${base}${MOBILECONFIG_PATH}${query}` }),
+    ...(hasProfile(provider) ? { mobileconfig: `${base}${MOBILECONFIG_PATH}${query}` } : {}),
   }
 }
 
